@@ -1,0 +1,41 @@
+# Article ETL: one command each. Everything installs into .venv from the lock (requirements.txt).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+UV := $(BIN)/uv
+STAMP := $(VENV)/.installed
+
+.PHONY: install lock lint test test-fast demo ui bench eval clean
+
+install: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@test -x $(UV) || $(BIN)/python -m pip install --quiet --disable-pip-version-check uv
+	$(UV) pip install --quiet -p $(BIN)/python -r requirements.txt
+	$(UV) pip install --quiet -p $(BIN)/python --no-deps -e .
+	@touch $(STAMP)
+
+lock: $(STAMP)
+	$(UV) pip compile requirements.in -p 3.11 -o requirements.txt --no-header
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/pytest
+
+test-fast: $(STAMP)
+	$(BIN)/pytest -m "not e2e"
+
+demo: $(STAMP)
+	$(BIN)/article-etl demo
+
+ui: $(STAMP)
+	bash scripts/ui.sh
+
+clean:
+	rm -rf .article_etl .pytest_cache .mypy_cache .ruff_cache

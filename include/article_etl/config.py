@@ -1,0 +1,162 @@
+"""sources.yaml -> validated settings, with errors that name the file, the source and the field.
+
+Values may reference environment variables as ``${NAME}`` or ``${NAME:-default}`` so that one
+file serves a laptop and a cluster (the demo points its feeds at ``${ARTICLE_ETL_DEMO_URL}``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+INCLUDE_DIR = PACKAGE_DIR.parent
+DEFAULT_SOURCES_FILE = INCLUDE_DIR / "sources.yaml"
+
+_ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
+
+
+class ConfigError(ValueError):
+    """Raised for a sources file that cannot be used; the message says where and what to do."""
+
+
+class Selectors(BaseModel):
+    """Per-source CSS selectors that override automatic extraction (as Fundus does per publisher)."""
+
+    model_config = ConfigDict(extra="forbid")
+    title: str | None = None
+    body: str | None = None
+    author: str | None = None
+    published: str | None = None
+
+
+class Discovery(BaseModel):
+    """Where a source lists its articles."""
+
+    model_config = ConfigDict(extra="forbid")
+    kind: Literal["rss", "sitemap"]
+    url: str
+
+
+class CheckThresholds(BaseModel):
+    """Thresholds for the text checks; a text fails a check when it passes the threshold."""
+
+    model_config = ConfigDict(extra="forbid")
+    replacement_char_max: int = 0
+    mojibake_max: int = 0
+    pinyin_artifact_max: int = 2
+    lost_chars_max: int = 2
+    control_chars_max: int = 0
+    wrong_script_min_ratio: float = 0.3
+    min_body_chars: int = 120
+    published_tolerance_hours: float = 24.0
+
+
+class Source(BaseModel):
+    """One news site the pipeline fetches."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    name: str
+    lang: str = "zh"
+    timezone: str = "Asia/Shanghai"
+    discovery: Discovery
+    selectors: Selectors = Selectors()
+    max_reject_rate: float = Field(default=0.5, ge=0.0, le=1.0)
+    max_articles: int = Field(default=500, ge=1)
+    enabled: bool = True
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}; use an IANA name such as Asia/Shanghai") from exc
+        return value
+
+
+class FetchSettings(BaseModel):
+    """HTTP politeness and limits."""
+
+    model_config = ConfigDict(extra="forbid")
+    user_agent: str = "ArticleETL/0.1 (+https://github.com/article-etl/article-etl)"
+    timeout_seconds: float = 20.0
+    max_bytes: int = 5_000_000
+    retries: int = 2
+
+
+class Settings(BaseModel):
+    """The whole sources file."""
+
+    model_config = ConfigDict(extra="forbid")
+    sources: list[Source]
+    checks: CheckThresholds = CheckThresholds()
+    fetch: FetchSettings = FetchSettings()
+
+    def source(self, source_id: str) -> Source:
+        for src in self.sources:
+            if src.id == source_id:
+                return src
+        known = ", ".join(s.id for s in self.sources) or "none"
+        raise ConfigError(f"no source {source_id!r} in the sources file (known: {known})")
+
+    @field_validator("sources")
+    @classmethod
+    def _unique_ids(cls, value: list[Source]) -> list[Source]:
+        seen: set[str] = set()
+        for src in value:
+            if src.id in seen:
+                raise ValueError(f"source id {src.id!r} appears twice; ids must be unique")
+            seen.add(src.id)
+        return value
+
+
+def _expand_env(value: Any, where: str) -> Any:
+    if isinstance(value, str):
+
+        def repl(match: re.Match[str]) -> str:
+            name, default = match.group(1), match.group(2)
+            if name in os.environ:
+                return os.environ[name]
+            if default is not None:
+                return default
+            raise ConfigError(f"{where}: environment variable {name} is not set; export it or give a default as ${{{name}:-value}}")
+
+        return _ENV_REF.sub(repl, value)
+    if isinstance(value, dict):
+        return {k: _expand_env(v, where) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_expand_env(v, where) for v in value]
+    return value
+
+
+def sources_file() -> Path:
+    """The sources file in force: ARTICLE_ETL_SOURCES, else include/sources.yaml."""
+    return Path(os.environ.get("ARTICLE_ETL_SOURCES", str(DEFAULT_SOURCES_FILE)))
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    """Read and validate a sources file; every failure is a ConfigError naming the file."""
+    path = path or sources_file()
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError(f"sources file {path} does not exist; set ARTICLE_ETL_SOURCES or create it") from exc
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"sources file {path} is not valid UTF-8 YAML: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise ConfigError(f"sources file {path} must be a mapping with a 'sources' list")
+    try:
+        return Settings.model_validate(_expand_env(raw, str(path)))
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+        )
+        raise ConfigError(f"sources file {path} is invalid: {problems}") from exc

@@ -1,0 +1,76 @@
+"""Raw captures as WARC, the format crawlers and Common Crawl use.
+
+Keeping the exact bytes and headers means a page can be replayed through decoding and cleaning
+without fetching it again (and CC-NEWS archives can feed the same path later).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from article_etl.storage import atomic_writer
+
+
+@dataclass(frozen=True)
+class Capture:
+    """One HTTP response as it came off the wire."""
+
+    url: str
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+
+    def header(self, name: str) -> str | None:
+        for key, value in self.headers:
+            if key.lower() == name.lower():
+                return value
+        return None
+
+
+def write_warc(path: Path, captures: Iterable[Capture]) -> list[str]:
+    """Write captures as gzipped WARC response records, atomically; returns their record ids."""
+    ids: list[str] = []
+    with atomic_writer(path, "wb") as handle:
+        writer = WARCWriter(handle, gzip=True)
+        for cap in captures:
+            http_headers = StatusAndHeaders(f"{cap.status} {_reason(cap.status)}", cap.headers, protocol="HTTP/1.1")
+            record = writer.create_warc_record(
+                cap.url, "response", payload=io.BytesIO(cap.body), http_headers=http_headers
+            )
+            writer.write_record(record)
+            ids.append(str(record.rec_headers.get_header("WARC-Record-ID")))
+    return ids
+
+
+def read_warc(path: Path) -> dict[str, Capture]:
+    """All response records of a WARC file, by record id."""
+    out: dict[str, Capture] = {}
+    with path.open("rb") as handle:
+        for record in ArchiveIterator(handle):
+            if record.rec_type != "response" or record.http_headers is None:
+                continue
+            rec_id = str(record.rec_headers.get_header("WARC-Record-ID"))
+            status = int(record.http_headers.get_statuscode() or 0)
+            out[rec_id] = Capture(
+                url=str(record.rec_headers.get_header("WARC-Target-URI")),
+                status=status,
+                headers=list(record.http_headers.headers),
+                body=record.content_stream().read(),
+            )
+    return out
+
+
+def _reason(status: int) -> str:
+    from http import HTTPStatus
+
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Unknown"

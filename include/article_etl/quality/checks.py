@@ -1,0 +1,79 @@
+"""Record checks run by the clean stage on what it produces (and again by load on the batch).
+
+The text checks themselves live in ``article_etl.encoding``; this module decides which fields
+they run on and adds the required-field, length and window checks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from article_etl.config import CheckThresholds
+from article_etl.encoding import find_text_problems
+from article_etl.quality import codes
+from article_etl.records import Article
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One failed check on one record."""
+
+    code: str
+    detail: str
+
+
+def check_article(
+    art: Article,
+    *,
+    thresholds: CheckThresholds,
+    window: tuple[datetime, datetime] | None = None,
+) -> list[Failure]:
+    """Every check an article fails, most fundamental first (the first one is its reason code)."""
+    out: list[Failure] = []
+    if not art.url:
+        out.append(Failure(codes.MISSING_URL, "the record has no URL"))
+    if not (art.title or "").strip():
+        out.append(Failure(codes.MISSING_TITLE, "no <title>, <h1>, og:title or JSON-LD headline on the page"))
+    if not (art.body or "").strip():
+        out.append(Failure(codes.MISSING_BODY, "the extractor found no article text on the page"))
+    if art.published_at is None:
+        out.append(Failure(codes.MISSING_PUBLISHED, "no publish date in metadata, page text or the feed"))
+    for field in ("title", "body", "author"):
+        value = getattr(art, field)
+        if value:
+            for problem in find_text_problems(value, lang=art.lang, thresholds=thresholds):
+                out.append(Failure(problem.code, f"{field}: {problem.detail}"))
+    if art.body and art.char_count < thresholds.min_body_chars:
+        out.append(Failure(codes.BODY_TOO_SHORT,
+                           f"body has {art.char_count} characters; checks.min_body_chars is {thresholds.min_body_chars}"))
+    if window is not None and art.published_at is not None:
+        slack = timedelta(hours=thresholds.published_tolerance_hours)
+        start, end = window
+        if not start - slack <= art.published_at < end + slack:
+            out.append(Failure(codes.OUT_OF_WINDOW,
+                               f"published {art.published_at.isoformat()} is outside {start.isoformat()} .. "
+                               f"{end.isoformat()} (tolerance {thresholds.published_tolerance_hours} h)"))
+    return out
+
+
+def split_duplicates(batch: list[Article]) -> tuple[list[Article], list[tuple[Article, str]]]:
+    """Split a batch into the articles kept and (duplicate, article_id it duplicates) pairs.
+
+    Two records are duplicates when they share a canonical URL (article_id) or a content hash.
+    The one kept is the first by URL, so re-running the day keeps the same one.
+    """
+    kept: list[Article] = []
+    dups: list[tuple[Article, str]] = []
+    seen_hash: dict[str, str] = {}
+    seen_id: set[str] = set()
+    for art in sorted(batch, key=lambda a: a.url):
+        if art.article_id in seen_id:
+            dups.append((art, art.article_id))
+        elif art.content_hash in seen_hash:
+            dups.append((art, seen_hash[art.content_hash]))
+        else:
+            kept.append(art)
+            seen_id.add(art.article_id)
+            seen_hash[art.content_hash] = art.article_id
+    return kept, dups

@@ -1,0 +1,51 @@
+"""The reason codes a reject can carry: stable strings, each with words a person can act on.
+
+Codes are part of the warehouse's contract (dashboards group by them), so they never change
+meaning; new failures get new codes.
+"""
+
+from __future__ import annotations
+
+HTTP_STATUS = "http_status"
+CONTENT_TYPE = "content_type"
+TOO_LARGE = "too_large"
+FETCH_ERROR = "fetch_error"
+UNDECODABLE = "undecodable"
+REPLACEMENT_CHAR = "replacement_char"
+MOJIBAKE = "mojibake"
+PINYIN_ARTIFACT = "pinyin_artifact"
+LOST_CHARS = "lost_chars"
+CONTROL_CHARS = "control_chars"
+WRONG_SCRIPT = "wrong_script"
+MISSING_TITLE = "missing_title"
+MISSING_BODY = "missing_body"
+MISSING_PUBLISHED = "missing_published"
+MISSING_URL = "missing_url"
+BODY_TOO_SHORT = "body_too_short"
+OUT_OF_WINDOW = "out_of_window"
+DUPLICATE = "duplicate"
+ROUNDTRIP_MISMATCH = "roundtrip_mismatch"
+EXTRACT_ERROR = "extract_error"
+
+DESCRIPTIONS: dict[str, str] = {
+    HTTP_STATUS: "the page did not answer 2xx",
+    CONTENT_TYPE: "the response is not an HTML page",
+    TOO_LARGE: "the page is larger than fetch.max_bytes",
+    FETCH_ERROR: "the page could not be fetched (network error after retries)",
+    UNDECODABLE: "no honest decoding turns the bytes into text",
+    REPLACEMENT_CHAR: "U+FFFD replacement characters in the text",
+    MOJIBAKE: "text decoded with the wrong codec (like 'ä¸­æ–‡' or '锟斤拷')",
+    PINYIN_ARTIFACT: "pinyin annotations like '區(qū)' left by a broken conversion",
+    LOST_CHARS: "'?' standing in for lost characters inside CJK text",
+    CONTROL_CHARS: "control characters other than newline and tab",
+    WRONG_SCRIPT: "the text is not in the source's script",
+    MISSING_TITLE: "no title found",
+    MISSING_BODY: "no article text found",
+    MISSING_PUBLISHED: "no publish date found",
+    MISSING_URL: "no URL",
+    BODY_TOO_SHORT: "less text than an article has",
+    OUT_OF_WINDOW: "published outside the run's data interval",
+    DUPLICATE: "the same article as another one (same canonical URL or text)",
+    ROUNDTRIP_MISMATCH: "text read back from the warehouse differs from what was written",
+    EXTRACT_ERROR: "the extractor failed on this page",
+}

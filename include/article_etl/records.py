@@ -1,0 +1,116 @@
+"""The records that pass between stages.
+
+They are plain dataclasses (not pydantic models) because the landing zone stores them as JSON
+lines and every stage re-reads them; ``to_json``/``from_json`` are the one way to do that.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
+
+
+def to_json(record: Any) -> str:
+    """One JSON line for a record dataclass (datetimes as ISO 8601, text unescaped)."""
+    data = {k: _encode(v) for k, v in dataclasses.asdict(record).items()}
+    return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+
+def from_json(cls: type[T], line: str) -> T:
+    """Read a record dataclass back from ``to_json`` output (datetime fields re-parsed)."""
+    data = json.loads(line)
+    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+        if "datetime" in str(f.type) and isinstance(data.get(f.name), str):
+            data[f.name] = datetime.fromisoformat(data[f.name])
+    return cls(**data)
+
+
+@dataclass
+class Discovered:
+    """A URL a source's feed or sitemap listed for the data interval."""
+
+    source_id: str
+    url: str
+    listed_published_at: datetime | None = None
+    listed_title: str | None = None
+
+
+@dataclass
+class Page:
+    """A fetched page. Its bytes live in the stage's WARC file, found by ``warc_record_id``."""
+
+    source_id: str
+    url: str
+    final_url: str
+    status: int
+    content_type: str | None
+    fetched_at: datetime
+    sha256: str
+    size: int
+    warc_record_id: str
+    listed_published_at: datetime | None = None
+
+
+@dataclass
+class Article:
+    """A cleaned article: what the warehouse's ``articles`` table holds."""
+
+    article_id: str
+    source_id: str
+    url: str
+    canonical_url: str
+    title: str | None
+    body: str | None
+    author: str | None
+    published_at: datetime | None
+    site_name: str | None
+    lang: str | None
+    detected_encoding: str
+    encoding_method: str
+    content_hash: str
+    char_count: int
+    ds: str
+    repairs: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Reject:
+    """A record that failed a check: the row the warehouse's ``rejects`` table holds.
+
+    ``reason`` is a stable check code (see ``quality.codes``); ``detail`` says in words what was
+    wrong; ``raw_ref`` points at the raw capture (WARC file and record id) so it can be replayed.
+    """
+
+    ds: str
+    stage: str
+    source_id: str
+    url: str
+    reason: str
+    detail: str
+    raw_ref: str | None = None
+    run_id: str | None = None
+
+
+@dataclass
+class DQResult:
+    """One expectation's outcome on one day's batch of one source (the ``dq_results`` table)."""
+
+    ds: str
+    source_id: str
+    stage: str
+    expectation: str
+    success: bool
+    element_count: int
+    unexpected_count: int
+    suite: str

@@ -1,0 +1,169 @@
+"""Load one day of one source into the warehouse, idempotently, in one transaction.
+
+Articles are upserted on ``article_id`` (a hash of the canonical URL), so a re-run or backfill
+of a day rewrites the same rows. The partition's rejects, quality results and counts are
+replaced whole, for the same reason. Before committing, the loaded text is read back and
+compared with what was written: a database or connection in the wrong charset (MySQL ``utf8``
+instead of ``utf8mb4``, a LATIN1 PostgreSQL database) shows up as ``roundtrip_mismatch``
+instead of as silently damaged articles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, Engine, delete, select
+from sqlalchemy.dialects import mysql, postgresql, sqlite
+
+from article_etl.config import Source
+from article_etl.quality.codes import DUPLICATE, ROUNDTRIP_MISMATCH
+from article_etl.records import Article, Reject
+from article_etl.warehouse.schema import articles, dq_results, pipeline_runs, rejects, sources
+
+_TEXT_COLUMNS = ("title", "body", "author", "site_name")
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """What one load did, for XCom and the report."""
+
+    loaded: int
+    rejected: int
+
+
+def load_partition(
+    engine: Engine,
+    *,
+    source: Source,
+    ds: str,
+    batch: Sequence[Article],
+    partition_rejects: Sequence[Reject],
+    dq_rows: Sequence[dict[str, Any]],
+    counts: dict[str, dict[str, float]],
+    run_id: str | None,
+) -> LoadResult:
+    """Upsert ``batch`` and replace the partition's rejects, dq results and counts."""
+    with engine.begin() as conn:
+        _upsert(conn, sources, [{"source_id": source.id, "name": source.name, "lang": source.lang,
+                                 "timezone": source.timezone}], ["source_id"])
+        keep, dup_rejects = _split_warehouse_duplicates(conn, batch, ds, run_id)
+        # A day that is re-run may have lost articles it had before (say a page now fails a check):
+        # remove this partition's rows that are no longer in the batch so the day is what this run says.
+        keep_ids = [a.article_id for a in keep]
+        conn.execute(
+            delete(articles).where(
+                articles.c.source_id == source.id, articles.c.ds == ds, articles.c.article_id.notin_(keep_ids)
+            )
+        )
+        rows = [_article_row(a) for a in keep]
+        if rows:
+            _upsert(conn, articles, rows, ["article_id"])
+        damaged = _roundtrip_mismatches(conn, keep, ds, run_id)
+        if damaged:
+            conn.execute(delete(articles).where(articles.c.article_id.in_(list(damaged))))
+        mismatched = list(damaged.values())
+        all_rejects = [*partition_rejects, *dup_rejects, *mismatched]
+        conn.execute(delete(rejects).where(rejects.c.ds == ds, rejects.c.source_id == source.id))
+        if all_rejects:
+            conn.execute(rejects.insert(), [_reject_row(r, run_id) for r in all_rejects])
+        conn.execute(delete(dq_results).where(dq_results.c.ds == ds, dq_results.c.source_id == source.id))
+        if dq_rows:
+            conn.execute(dq_results.insert(), list(dq_rows))
+        counts = {**counts, "load": {**counts.get("load", {}), "loaded": len(keep) - len(mismatched),
+                                     "rejected": len(dup_rejects) + len(mismatched)}}
+        conn.execute(delete(pipeline_runs).where(pipeline_runs.c.ds == ds, pipeline_runs.c.source_id == source.id))
+        metric_rows = [
+            {"ds": ds, "source_id": source.id, "stage": stage, "metric": metric, "value": float(value)}
+            for stage, metrics in counts.items()
+            for metric, value in metrics.items()
+        ]
+        if metric_rows:
+            conn.execute(pipeline_runs.insert(), metric_rows)
+    return LoadResult(loaded=len(keep) - len(mismatched), rejected=len(all_rejects))
+
+
+def _split_warehouse_duplicates(
+    conn: Connection, batch: Sequence[Article], ds: str, run_id: str | None
+) -> tuple[list[Article], list[Reject]]:
+    """Articles whose text the warehouse already holds under another article_id become rejects."""
+    hashes = {a.content_hash for a in batch}
+    if not hashes:
+        return [], []
+    existing = {
+        row.content_hash: row.article_id
+        for row in conn.execute(
+            select(articles.c.content_hash, articles.c.article_id).where(articles.c.content_hash.in_(hashes))
+        )
+    }
+    keep: list[Article] = []
+    out: list[Reject] = []
+    for art in batch:
+        owner = existing.get(art.content_hash)
+        if owner is not None and owner != art.article_id:
+            out.append(Reject(ds=ds, stage="load", source_id=art.source_id, url=art.url, reason=DUPLICATE,
+                              detail=f"same text as article {owner} already in the warehouse", run_id=run_id))
+        else:
+            keep.append(art)
+    return keep, out
+
+
+def _roundtrip_mismatches(
+    conn: Connection, batch: Sequence[Article], ds: str, run_id: str | None
+) -> dict[str, Reject]:
+    """Read the text columns back and compare; returns a reject per damaged article_id."""
+    if not batch:
+        return {}
+    by_id = {a.article_id: a for a in batch}
+    cols = [articles.c.article_id, *(articles.c[name] for name in _TEXT_COLUMNS)]
+    out: dict[str, Reject] = {}
+    for row in conn.execute(select(*cols).where(articles.c.article_id.in_(list(by_id)))):
+        art = by_id[row.article_id]
+        for name in _TEXT_COLUMNS:
+            written, read = getattr(art, name), getattr(row, name)
+            if written != read:
+                where = next((i for i, (a, b) in enumerate(zip(written or "", read or "", strict=False)) if a != b),
+                             min(len(written or ""), len(read or "")))
+                out[art.article_id] = Reject(
+                    ds=ds, stage="load", source_id=art.source_id, url=art.url, reason=ROUNDTRIP_MISMATCH,
+                    detail=f"{name} read back differs from what was written at char {where} "
+                    "(check the database and connection charset, e.g. utf8mb4 for MySQL)",
+                    run_id=run_id,
+                )
+                break
+    return out
+
+
+def _article_row(art: Article) -> dict[str, Any]:
+    return {
+        "article_id": art.article_id, "source_id": art.source_id, "url": art.url,
+        "canonical_url": art.canonical_url, "title": art.title, "body": art.body, "author": art.author,
+        "published_at": art.published_at, "site_name": art.site_name, "lang": art.lang,
+        "detected_encoding": art.detected_encoding, "encoding_method": art.encoding_method,
+        "content_hash": art.content_hash, "char_count": art.char_count, "repairs": ",".join(art.repairs),
+        "ds": art.ds,
+    }
+
+
+def _reject_row(rej: Reject, run_id: str | None) -> dict[str, Any]:
+    return {"ds": rej.ds, "stage": rej.stage, "source_id": rej.source_id, "url": rej.url, "reason": rej.reason,
+            "detail": rej.detail, "raw_ref": rej.raw_ref, "run_id": rej.run_id or run_id}
+
+
+def _upsert(conn: Connection, table: Any, rows: list[dict[str, Any]], keys: list[str]) -> None:
+    """INSERT ... ON CONFLICT/DUPLICATE KEY UPDATE in the dialect's own words."""
+    name = conn.dialect.name
+    updates = [c.name for c in table.columns if c.name not in keys]
+    if name == "postgresql":
+        stmt = postgresql.insert(table)
+        stmt = stmt.on_conflict_do_update(index_elements=keys, set_={c: stmt.excluded[c] for c in updates})
+    elif name == "sqlite":
+        stmt = sqlite.insert(table)
+        stmt = stmt.on_conflict_do_update(index_elements=keys, set_={c: stmt.excluded[c] for c in updates})
+    elif name in ("mysql", "mariadb"):
+        stmt = mysql.insert(table)
+        stmt = stmt.on_duplicate_key_update({c: stmt.inserted[c] for c in updates})
+    else:
+        raise NotImplementedError(f"warehouse dialect {name!r} is not supported; use SQLite, PostgreSQL or MySQL")
+    conn.execute(stmt, rows)
