@@ -95,13 +95,16 @@ def validate_rows(rows: Sequence[dict[str, Any]], thresholds: CheckThresholds) -
     )
     suite = context.suites.add(gx.ExpectationSuite(name=SUITE_NAME))
     for spec in specs:
-        suite.add_expectation(getattr(gx.expectations, spec.gx_class)(**spec.kwargs))
+        suite.add_expectation(getattr(gx.expectations, spec.gx_class)(**spec.kwargs, meta={"name": spec.name}))
     definition = context.validation_definitions.add(gx.ValidationDefinition(data=batch, suite=suite, name=SUITE_NAME))
     result = definition.run(
         batch_parameters={"dataframe": frame},
         result_format={"result_format": "COMPLETE", "unexpected_index_column_names": ["article_id"]},
     )
-    for spec, res in zip(specs, result.results, strict=True):
+    # GX does not report results in suite order: match them back by the name kept in ``meta``.
+    by_name = {res.expectation_config.meta["name"]: res for res in result.results}
+    for spec in specs:
+        res = by_name[spec.name]
         detail = res.result or {}
         unexpected = detail.get("unexpected_index_list") or []
         outcome.results.append(
