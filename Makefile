@@ -39,3 +39,6 @@ ui: $(STAMP)
 
 clean:
 	rm -rf .article_etl .pytest_cache .mypy_cache .ruff_cache
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py

@@ -53,8 +53,12 @@ def _day() -> Any:
     },
     tags=["article-etl", "news", "etl"],
     params={
-        "sources": Param([], type="array", items={"type": "string"},
-                         description="Source ids to run; empty runs every enabled source."),
+        "sources": Param(
+            [],
+            type="array",
+            items={"type": "string"},
+            description="Source ids to run; empty runs every enabled source.",
+        ),
     },
     doc_md=__doc__,
 )
@@ -65,7 +69,9 @@ def article_etl_daily() -> None:
         ids = [s.id for s in _settings().sources if s.enabled and (not wanted or s.id in wanted)]
         unknown = wanted - {s.id for s in _settings().sources}
         if unknown:
-            raise ValueError(f"param sources names unknown source ids {sorted(unknown)}; see the sources file")
+            raise ValueError(
+                f"param sources names unknown source ids {sorted(unknown)}; see the sources file"
+            )
         return ids
 
     @task_group
@@ -94,14 +100,18 @@ def article_etl_daily() -> None:
 
             return run_validate(_settings(), cleaned["source_id"], _day())
 
-        @task(outlets=[ARTICLES_ASSET], doc_md="Upsert into the warehouse with every stage's rejects, in one transaction.")
+        @task(
+            outlets=[ARTICLES_ASSET],
+            doc_md="Upsert into the warehouse with every stage's rejects, in one transaction.",
+        )
         def load(validated: dict[str, Any]) -> dict[str, Any]:
             from article_etl.orchestration import warehouse_from_airflow
             from article_etl.pipeline import run_load
 
             return run_load(_settings(), validated["source_id"], _day(), warehouse_from_airflow())
 
-        return load(validate(clean(fetch(discover(source_id)))))
+        # TaskFlow calls take XComArgs where the functions take their resolved values.
+        return load(validate(clean(fetch(discover(source_id)))))  # type: ignore[arg-type]
 
     @task(doc_md="Print what each source loaded and rejected.")
     def report(loaded: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -109,7 +119,7 @@ def article_etl_daily() -> None:
             print(f"{row['source_id']}: loaded {row['loaded']}, rejected {row['rejected']}")
         return list(loaded)
 
-    report(per_source.expand(source_id=list_sources()))
+    report(per_source.expand(source_id=list_sources()))  # type: ignore[arg-type]
 
 
 article_etl_daily()

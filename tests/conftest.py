@@ -50,7 +50,9 @@ def http_server() -> Iterator[Callable[[dict[str, Route]], str]]:
     def start(routes: dict[str, Route]) -> str:
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
-                status, headers, body = routes.get(self.path, (404, [("Content-Type", "text/plain")], b"not found"))
+                status, headers, body = routes.get(
+                    self.path, (404, [("Content-Type", "text/plain")], b"not found")
+                )
                 self.send_response(status)
                 for key, value in headers:
                     self.send_header(key, value)

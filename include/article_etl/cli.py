@@ -77,7 +77,9 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "check-config":
         settings = load_settings()
         for src in settings.sources:
-            print(f"{src.id}: {src.name} ({src.lang}, {src.timezone}) {src.discovery.kind} {src.discovery.url}")
+            print(
+                f"{src.id}: {src.name} ({src.lang}, {src.timezone}) {src.discovery.kind} {src.discovery.url}"
+            )
         return 0
     raise AssertionError(args.command)
 
@@ -89,29 +91,63 @@ def _extract(args: argparse.Namespace) -> int:
     from article_etl.records import Page
 
     settings = Settings(sources=[])
-    source = Source.model_validate({"id": "cli", "name": "command line", "lang": args.lang or "zh",
-                                    "timezone": args.timezone,
-                                    "discovery": {"kind": "rss", "url": "file:///dev/null"}})
+    source = Source.model_validate(
+        {
+            "id": "cli",
+            "name": "command line",
+            "lang": args.lang or "zh",
+            "timezone": args.timezone,
+            "discovery": {"kind": "rss", "url": "file:///dev/null"},
+        }
+    )
     for path in args.files:
         data = path.read_bytes()
         url = args.url or path.resolve().as_uri()
-        page = Page(source_id="cli", url=url, final_url=url, status=200, content_type=args.content_type,
-                    fetched_at=datetime.now(UTC), sha256="", size=len(data), warc_record_id="")
+        page = Page(
+            source_id="cli",
+            url=url,
+            final_url=url,
+            status=200,
+            content_type=args.content_type,
+            fetched_at=datetime.now(UTC),
+            sha256="",
+            size=len(data),
+            warc_record_id="",
+        )
         art = build_article(source, page, data, ds="")
         failures = check_article(art, thresholds=settings.checks)
-        print(json.dumps({
-            "url": art.url, "title": art.title, "body": art.body, "author": art.author,
-            "published_at": art.published_at.isoformat() if art.published_at else None,
-            "site_name": art.site_name, "lang": art.lang, "encoding": art.detected_encoding,
-            "encoding_method": art.encoding_method, "repairs": art.repairs,
-            "content_hash": content_hash(art.body or ""),
-            "checks": sorted({f.code for f in failures}),
-        }, ensure_ascii=False))
+        print(
+            json.dumps(
+                {
+                    "url": art.url,
+                    "title": art.title,
+                    "body": art.body,
+                    "author": art.author,
+                    "published_at": art.published_at.isoformat() if art.published_at else None,
+                    "site_name": art.site_name,
+                    "lang": art.lang,
+                    "encoding": art.detected_encoding,
+                    "encoding_method": art.encoding_method,
+                    "repairs": art.repairs,
+                    "content_hash": content_hash(art.body or ""),
+                    "checks": sorted({f.code for f in failures}),
+                },
+                ensure_ascii=False,
+            )
+        )
     return 0
 
 
 def _run(args: argparse.Namespace) -> int:
-    from article_etl.pipeline import Day, QualityGateError, run_clean, run_discover, run_fetch, run_load, run_validate
+    from article_etl.pipeline import (
+        Day,
+        QualityGateError,
+        run_clean,
+        run_discover,
+        run_fetch,
+        run_load,
+        run_validate,
+    )
     from article_etl.warehouse import warehouse_url
 
     settings = load_settings()

@@ -127,7 +127,9 @@ def _expand_env(value: Any, where: str) -> Any:
                 return os.environ[name]
             if default is not None:
                 return default
-            raise ConfigError(f"{where}: environment variable {name} is not set; export it or give a default as ${{{name}:-value}}")
+            raise ConfigError(
+                f"{where}: environment variable {name} is not set; export it or give a default as ${{{name}:-value}}"
+            )
 
         return _ENV_REF.sub(repl, value)
     if isinstance(value, dict):
@@ -148,7 +150,9 @@ def load_settings(path: Path | None = None) -> Settings:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
-        raise ConfigError(f"sources file {path} does not exist; set ARTICLE_ETL_SOURCES or create it") from exc
+        raise ConfigError(
+            f"sources file {path} does not exist; set ARTICLE_ETL_SOURCES or create it"
+        ) from exc
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise ConfigError(f"sources file {path} is not valid UTF-8 YAML: {exc}") from exc
     if not isinstance(raw, dict):
@@ -156,7 +160,5 @@ def load_settings(path: Path | None = None) -> Settings:
     try:
         return Settings.model_validate(_expand_env(raw, str(path)))
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
-        )
+        problems = "; ".join(f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors())
         raise ConfigError(f"sources file {path} is invalid: {problems}") from exc

@@ -31,12 +31,19 @@ def run_demo(keep: bool = False) -> int:
     run_date = (DEMO_DAY + timedelta(days=1)).isoformat()
     try:
         with running_site() as base_url:
-            env = airflow_env(airflow_home, home=str(data_home), sources=str(DEMO_SOURCES), demo_url=base_url,
-                              warehouse_url=f"sqlite:///{data_home / 'warehouse.db'}")
+            env = airflow_env(
+                airflow_home,
+                home=str(data_home),
+                sources=str(DEMO_SOURCES),
+                demo_url=base_url,
+                warehouse_url=f"sqlite:///{data_home / 'warehouse.db'}",
+            )
             print(f"demo site at {base_url}; Airflow home {airflow_home}; data under {data_home}", flush=True)
             migrate(env)
-            print(f"running: airflow dags test article_etl_daily {run_date}  (data interval {ds} .. {run_date})",
-                  flush=True)
+            print(
+                f"running: airflow dags test article_etl_daily {run_date}  (data interval {ds} .. {run_date})",
+                flush=True,
+            )
             result = dags_test(env, run_date)
         log = data_home / "last_demo_run.log"
         log.parent.mkdir(parents=True, exist_ok=True)

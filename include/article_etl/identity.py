@@ -18,10 +18,14 @@ def canonical_url(url: str) -> str:
     """Lower-case scheme and host, no fragment, no tracking parameters, sorted query."""
     parts = urlsplit(url.strip())
     query = sorted(
-        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not k.lower().startswith(_TRACKING_PREFIXES)
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if not k.lower().startswith(_TRACKING_PREFIXES)
     )
     netloc = parts.netloc.lower()
-    if (parts.scheme == "http" and netloc.endswith(":80")) or (parts.scheme == "https" and netloc.endswith(":443")):
+    if (parts.scheme == "http" and netloc.endswith(":80")) or (
+        parts.scheme == "https" and netloc.endswith(":443")
+    ):
         netloc = netloc.rsplit(":", 1)[0]
     return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", urlencode(query), ""))
 

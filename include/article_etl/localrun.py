@@ -36,16 +36,18 @@ def airflow_env(airflow_home: Path, **article_etl: str) -> dict[str, str]:
     ``ARTICLE_ETL_HOME``).
     """
     env = dict(os.environ)
-    env.update({
-        "AIRFLOW_HOME": str(airflow_home),
-        "AIRFLOW__CORE__DAGS_FOLDER": str(DAGS_DIR),
-        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-        "AIRFLOW__CORE__PARALLELISM": "4",
-        "AIRFLOW__CORE__UNIT_TEST_MODE": "False",
-        "AIRFLOW__LOGGING__LOGGING_LEVEL": "INFO",
-        "GX_ANALYTICS_ENABLED": "False",
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(INCLUDE_DIR), env.get("PYTHONPATH", "")])),
-    })
+    env.update(
+        {
+            "AIRFLOW_HOME": str(airflow_home),
+            "AIRFLOW__CORE__DAGS_FOLDER": str(DAGS_DIR),
+            "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+            "AIRFLOW__CORE__PARALLELISM": "4",
+            "AIRFLOW__CORE__UNIT_TEST_MODE": "False",
+            "AIRFLOW__LOGGING__LOGGING_LEVEL": "INFO",
+            "GX_ANALYTICS_ENABLED": "False",
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(INCLUDE_DIR), env.get("PYTHONPATH", "")])),
+        }
+    )
     for key, value in article_etl.items():
         env[f"ARTICLE_ETL_{key.upper()}"] = value
     return env
@@ -60,19 +62,28 @@ def migrate(env: dict[str, str]) -> None:
     Path(env["AIRFLOW_HOME"]).mkdir(parents=True, exist_ok=True)
     proc = subprocess.run([_airflow(), "db", "migrate"], env=env, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
-        raise RuntimeError(f"airflow db migrate failed in {env['AIRFLOW_HOME']}:\n{proc.stdout}\n{proc.stderr}")
+        raise RuntimeError(
+            f"airflow db migrate failed in {env['AIRFLOW_HOME']}:\n{proc.stdout}\n{proc.stderr}"
+        )
 
 
 def dags_test(env: dict[str, str], logical_date: str, timeout: float = 900) -> DagTestResult:
     """``airflow dags test article_etl_daily <logical_date>`` and the state the run ended in."""
     proc = subprocess.run(
         [_airflow(), "dags", "test", DAG_ID, logical_date],
-        env=env, capture_output=True, text=True, timeout=timeout, check=False,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
     )
     output = proc.stdout + proc.stderr
     runs = subprocess.run(
         [_airflow(), "dags", "list-runs", DAG_ID, "-o", "json"],
-        env=env, capture_output=True, text=True, check=False,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     state = None
     try:

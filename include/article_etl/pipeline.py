@@ -17,7 +17,16 @@ from typing import Any
 from article_etl.config import Settings, Source
 from article_etl.encoding import decode_html, repair_mojibake
 from article_etl.extract import extract_article
-from article_etl.fetch import Capture, FetchError, TooLargeError, discover, fetch, make_session, read_warc, write_warc
+from article_etl.fetch import (
+    Capture,
+    FetchError,
+    TooLargeError,
+    discover,
+    fetch,
+    make_session,
+    read_warc,
+    write_warc,
+)
 from article_etl.identity import article_id, canonical_url, content_hash
 from article_etl.quality import codes
 from article_etl.quality.checks import check_article, split_duplicates
@@ -58,9 +67,19 @@ def rejects_path(day: Day, source_id: str, stage: str, root: Path | None = None)
     return partition("rejects", day.ds, source_id, root) / f"{stage}.jsonl"
 
 
-def _reject(day: Day, stage: str, source_id: str, url: str, code: str, detail: str, raw_ref: str | None = None) -> Reject:
-    return Reject(ds=day.ds, stage=stage, source_id=source_id, url=url, reason=code, detail=detail,
-                  raw_ref=raw_ref, run_id=day.run_id)
+def _reject(
+    day: Day, stage: str, source_id: str, url: str, code: str, detail: str, raw_ref: str | None = None
+) -> Reject:
+    return Reject(
+        ds=day.ds,
+        stage=stage,
+        source_id=source_id,
+        url=url,
+        reason=code,
+        detail=detail,
+        raw_ref=raw_ref,
+        run_id=day.run_id,
+    )
 
 
 def run_discover(settings: Settings, source_id: str, day: Day, root: Path | None = None) -> dict[str, Any]:
@@ -102,13 +121,32 @@ def run_fetch(settings: Settings, source_id: str, day: Day, root: Path | None = 
             continue
         decoded = decode_html(cap.body, content_type)
         if not decoded.clean:
-            rejects.append(_reject(day, "fetch", source_id, item.url, codes.UNDECODABLE,
-                                   f"no codec decodes the bytes cleanly ({decoded.note or decoded.encoding})", raw_ref))
+            rejects.append(
+                _reject(
+                    day,
+                    "fetch",
+                    source_id,
+                    item.url,
+                    codes.UNDECODABLE,
+                    f"no codec decodes the bytes cleanly ({decoded.note or decoded.encoding})",
+                    raw_ref,
+                )
+            )
             continue
-        pages.append(Page(source_id=source_id, url=item.url, final_url=cap.url, status=cap.status,
-                          content_type=content_type, fetched_at=fetched_at,
-                          sha256=hashlib.sha256(cap.body).hexdigest(), size=len(cap.body),
-                          warc_record_id=rec_id, listed_published_at=item.listed_published_at))
+        pages.append(
+            Page(
+                source_id=source_id,
+                url=item.url,
+                final_url=cap.url,
+                status=cap.status,
+                content_type=content_type,
+                fetched_at=fetched_at,
+                sha256=hashlib.sha256(cap.body).hexdigest(),
+                size=len(cap.body),
+                warc_record_id=rec_id,
+                listed_published_at=item.listed_published_at,
+            )
+        )
     pages_path = folder / "pages.jsonl"
     write_jsonl(pages_path, pages)
     write_jsonl(rejects_path(day, source_id, "fetch", root), rejects)
@@ -127,8 +165,13 @@ def _page_problem(cap: Capture, content_type: str | None) -> tuple[str, str] | N
 def build_article(source: Source, page: Page, body: bytes, ds: str) -> Article:
     """Decode, extract and normalise one page into an Article (checks are the caller's)."""
     decoded = decode_html(body, page.content_type)
-    fields = extract_article(decoded.text, page.final_url, selectors=source.selectors,
-                             timezone=source.timezone, lang_hint=source.lang)
+    fields = extract_article(
+        decoded.text,
+        page.final_url,
+        selectors=source.selectors,
+        timezone=source.timezone,
+        lang_hint=source.lang,
+    )
     repairs: list[str] = []
     title, body_text, author = fields.title, fields.body, fields.author
     if title:
@@ -139,11 +182,21 @@ def build_article(source: Source, page: Page, body: bytes, ds: str) -> Article:
         repairs += ["body:mojibake"] if fixed else []
     canonical = canonical_url(fields.canonical_url or page.final_url)
     return Article(
-        article_id=article_id(canonical), source_id=source.id, url=page.url, canonical_url=canonical,
-        title=title or None, body=body_text or None, author=author or None,
-        published_at=fields.published_at or page.listed_published_at, site_name=fields.site_name,
-        lang=fields.lang or source.lang, detected_encoding=decoded.encoding, encoding_method=decoded.method,
-        content_hash=content_hash(body_text or ""), char_count=len("".join((body_text or "").split())), ds=ds,
+        article_id=article_id(canonical),
+        source_id=source.id,
+        url=page.url,
+        canonical_url=canonical,
+        title=title or None,
+        body=body_text or None,
+        author=author or None,
+        published_at=fields.published_at or page.listed_published_at,
+        site_name=fields.site_name,
+        lang=fields.lang or source.lang,
+        detected_encoding=decoded.encoding,
+        encoding_method=decoded.method,
+        content_hash=content_hash(body_text or ""),
+        char_count=len("".join((body_text or "").split())),
+        ds=ds,
         repairs=repairs,
     )
 
@@ -161,8 +214,17 @@ def run_clean(settings: Settings, source_id: str, day: Day, root: Path | None = 
         try:
             art = build_article(source, page, raw[page.warc_record_id].body, day.ds)
         except Exception as exc:  # a page that breaks the extractor is quarantined, not fatal to the day
-            rejects.append(_reject(day, "clean", source_id, page.url, codes.EXTRACT_ERROR,
-                                   f"{type(exc).__name__}: {exc}", raw_ref))
+            rejects.append(
+                _reject(
+                    day,
+                    "clean",
+                    source_id,
+                    page.url,
+                    codes.EXTRACT_ERROR,
+                    f"{type(exc).__name__}: {exc}",
+                    raw_ref,
+                )
+            )
             continue
         failures = check_article(art, thresholds=settings.checks, window=(day.start, day.end))
         if failures:
@@ -172,8 +234,16 @@ def run_clean(settings: Settings, source_id: str, day: Day, root: Path | None = 
             passed.append(art)
     kept, dups = split_duplicates(passed)
     for dup, original in dups:
-        rejects.append(_reject(day, "clean", source_id, dup.url, codes.DUPLICATE,
-                               f"same canonical URL or text as article {original}"))
+        rejects.append(
+            _reject(
+                day,
+                "clean",
+                source_id,
+                dup.url,
+                codes.DUPLICATE,
+                f"same canonical URL or text as article {original}",
+            )
+        )
     out = _paths("clean", day, source_id, root) / "articles.jsonl"
     write_jsonl(out, kept)
     write_jsonl(rejects_path(day, source_id, "clean", root), rejects)
@@ -185,50 +255,91 @@ def run_validate(settings: Settings, source_id: str, day: Day, root: Path | None
     from article_etl.quality.gx_suite import validate_rows
 
     batch = read_jsonl(_paths("clean", day, source_id, root) / "articles.jsonl", Article)
-    rows = [{"article_id": a.article_id, "url": a.url, "title": a.title, "body": a.body,
-             "published_at": a.published_at, "content_hash": a.content_hash} for a in batch]
+    rows = [
+        {
+            "article_id": a.article_id,
+            "url": a.url,
+            "title": a.title,
+            "body": a.body,
+            "published_at": a.published_at,
+            "content_hash": a.content_hash,
+        }
+        for a in batch
+    ]
     outcome = validate_rows(rows, settings.checks)
     passed = [a for a in batch if a.article_id not in outcome.failures]
     rejects = [
-        _reject(day, "validate", source_id, a.url, outcome.failures[a.article_id][0][0],
-                "; ".join(f"{code}: {detail}" for code, detail in outcome.failures[a.article_id]))
-        for a in batch if a.article_id in outcome.failures
+        _reject(
+            day,
+            "validate",
+            source_id,
+            a.url,
+            outcome.failures[a.article_id][0][0],
+            "; ".join(f"{code}: {detail}" for code, detail in outcome.failures[a.article_id]),
+        )
+        for a in batch
+        if a.article_id in outcome.failures
     ]
     folder = _paths("validate", day, source_id, root)
     write_jsonl(folder / "articles.jsonl", passed)
-    write_jsonl(folder / "dq_results.jsonl", [DQResult(ds=day.ds, source_id=source_id, stage="validate", **r)
-                                              for r in outcome.results])
+    write_jsonl(
+        folder / "dq_results.jsonl",
+        [DQResult(ds=day.ds, source_id=source_id, stage="validate", **r) for r in outcome.results],
+    )
     write_jsonl(rejects_path(day, source_id, "validate", root), rejects)
-    return {"source_id": source_id, "path": str(folder / "articles.jsonl"), "count": len(passed),
-            "rejected": len(rejects)}
+    return {
+        "source_id": source_id,
+        "path": str(folder / "articles.jsonl"),
+        "count": len(passed),
+        "rejected": len(rejects),
+    }
 
 
-def run_load(settings: Settings, source_id: str, day: Day, warehouse: str, root: Path | None = None) -> dict[str, Any]:
+def run_load(
+    settings: Settings, source_id: str, day: Day, warehouse: str, root: Path | None = None
+) -> dict[str, Any]:
     """Load the validated batch and every stage's rejects; then enforce the source's reject rate."""
     from article_etl.warehouse import get_engine, load_partition
 
     source = settings.source(source_id)
     batch = read_jsonl(_paths("validate", day, source_id, root) / "articles.jsonl", Article)
-    stage_rejects = {stage: read_jsonl(rejects_path(day, source_id, stage, root), Reject)
-                     for stage in ("discover", "fetch", "clean", "validate")}
+    stage_rejects = {
+        stage: read_jsonl(rejects_path(day, source_id, stage, root), Reject)
+        for stage in ("discover", "fetch", "clean", "validate")
+    }
     dq = read_jsonl(_paths("validate", day, source_id, root) / "dq_results.jsonl", DQResult)
-    counts = {
-        "discover": {"urls": len(read_jsonl(_paths("discover", day, source_id, root) / "urls.jsonl", Discovered))},
-        "fetch": {"pages": len(read_jsonl(_paths("raw", day, source_id, root) / "pages.jsonl", Page)),
-                  "rejected": len(stage_rejects["fetch"])},
-        "clean": {"articles": len(read_jsonl(_paths("clean", day, source_id, root) / "articles.jsonl", Article)),
-                  "rejected": len(stage_rejects["clean"])},
+    counts: dict[str, dict[str, float]] = {
+        "discover": {
+            "urls": len(read_jsonl(_paths("discover", day, source_id, root) / "urls.jsonl", Discovered))
+        },
+        "fetch": {
+            "pages": len(read_jsonl(_paths("raw", day, source_id, root) / "pages.jsonl", Page)),
+            "rejected": len(stage_rejects["fetch"]),
+        },
+        "clean": {
+            "articles": len(read_jsonl(_paths("clean", day, source_id, root) / "articles.jsonl", Article)),
+            "rejected": len(stage_rejects["clean"]),
+        },
         "validate": {"articles": len(batch), "rejected": len(stage_rejects["validate"])},
     }
     result = load_partition(
-        get_engine(warehouse), source=source, ds=day.ds, batch=batch,
+        get_engine(warehouse),
+        source=source,
+        ds=day.ds,
+        batch=batch,
         partition_rejects=[r for rs in stage_rejects.values() for r in rs],
-        dq_rows=[d.__dict__ for d in dq], counts=counts, run_id=day.run_id,
+        dq_rows=[d.__dict__ for d in dq],
+        counts=counts,
+        run_id=day.run_id,
     )
     discovered = counts["discover"]["urls"]
     rate = result.rejected / discovered if discovered else 0.0
-    summary = {"source_id": source_id, "loaded": result.loaded, "rejected": result.rejected,
-               "reject_rate": round(rate, 3)}
+    summary = {
+        "source_id": source_id,
+        "loaded": result.loaded,
+        "rejected": result.rejected,
+        "reject_rate": round(rate, 3),
+    }
     if rate > source.max_reject_rate:
         raise QualityGateError(
             f"source {source_id}, ds {day.ds}: {result.rejected} of {discovered} discovered pages were rejected "

@@ -28,15 +28,17 @@ def day_report(engine: Engine, ds: str) -> list[SourceDay]:
         ):
             out.setdefault(row.source_id, SourceDay(row.source_id)).pages_fetched = int(row.value)
         for row in conn.execute(
-            select(articles.c.source_id, func.count()).where(articles.c.ds == ds).group_by(articles.c.source_id)
+            select(articles.c.source_id, func.count())
+            .where(articles.c.ds == ds)
+            .group_by(articles.c.source_id)
         ):
-            out.setdefault(row[0], SourceDay(row[0])).articles_loaded = int(row[1])
+            out.setdefault(row.source_id, SourceDay(row.source_id)).articles_loaded = int(row.n)
         for row in conn.execute(
-            select(rejects.c.source_id, rejects.c.reason, func.count())
+            select(rejects.c.source_id, rejects.c.reason, func.count().label("n"))
             .where(rejects.c.ds == ds)
             .group_by(rejects.c.source_id, rejects.c.reason)
         ):
-            out.setdefault(row[0], SourceDay(row[0])).rejects[row[1]] = int(row[2])
+            out.setdefault(row.source_id, SourceDay(row.source_id)).rejects[row.reason] = int(row.n)
     return [out[k] for k in sorted(out)]
 
 

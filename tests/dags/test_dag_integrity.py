@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import subprocess
 import sys
@@ -32,9 +33,9 @@ def test_no_import_errors(dagbag) -> None:  # type: ignore[no-untyped-def]
 def test_every_dag_has_owner_tags_retries_and_docs(dagbag) -> None:  # type: ignore[no-untyped-def]
     for dag_id, dag in dagbag.dags.items():
         assert dag.tags, f"{dag_id} has no tags"
-        assert dag.doc_md and len(dag.doc_md) > 50, f"{dag_id} has no doc_md"
+        assert len(dag.doc_md or "") > 50, f"{dag_id} has no doc_md"
         for task in dag.tasks:
-            assert task.owner and task.owner != "airflow", f"{dag_id}.{task.task_id} has no owner"
+            assert task.owner not in (None, "", "airflow"), f"{dag_id}.{task.task_id} has no owner"
             assert task.retries >= 1, f"{dag_id}.{task.task_id} has no retries"
 
 
@@ -47,8 +48,14 @@ def test_daily_dag_shape(dagbag) -> None:  # type: ignore[no-untyped-def]
     ids = {t.task_id for t in dag.tasks}
     for stage in ("discover", "fetch", "clean", "validate", "load"):
         assert f"per_source.{stage}" in ids
-    order = ["per_source.discover", "per_source.fetch", "per_source.clean", "per_source.validate", "per_source.load"]
-    for up, down in zip(order, order[1:], strict=False):
+    order = [
+        "per_source.discover",
+        "per_source.fetch",
+        "per_source.clean",
+        "per_source.validate",
+        "per_source.load",
+    ]
+    for up, down in itertools.pairwise(order):
         assert down in dag.get_task(up).downstream_task_ids
 
 

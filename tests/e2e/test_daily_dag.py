@@ -12,19 +12,20 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, select
-
 from article_etl.demo.catalog import BOILERPLATE_MARKERS, DEMO_DAY, catalog
 from article_etl.demo.site import running_site
 from article_etl.demo_run import DEMO_SOURCES
 from article_etl.localrun import DagTestResult, airflow_env, dags_test, migrate
 from article_etl.warehouse import get_engine
 from article_etl.warehouse.schema import articles, pipeline_runs, rejects
+from sqlalchemy import Engine, select
 
 pytestmark = pytest.mark.e2e
 
-WINDOW = (datetime(DEMO_DAY.year, DEMO_DAY.month, DEMO_DAY.day, tzinfo=UTC),
-          datetime(DEMO_DAY.year, DEMO_DAY.month, DEMO_DAY.day, tzinfo=UTC) + timedelta(days=1))
+WINDOW = (
+    datetime(DEMO_DAY.year, DEMO_DAY.month, DEMO_DAY.day, tzinfo=UTC),
+    datetime(DEMO_DAY.year, DEMO_DAY.month, DEMO_DAY.day, tzinfo=UTC) + timedelta(days=1),
+)
 
 
 @dataclass
@@ -40,7 +41,10 @@ class Runs:
 def _rows(engine: Engine) -> tuple[list[tuple[object, ...]], ...]:
     with engine.connect() as conn:
         return tuple(
-            sorted((tuple(str(v) for v in r) for r in conn.execute(select(*[c for c in t.columns if c.name != "id"]))))
+            sorted(
+                tuple(str(v) for v in r)
+                for r in conn.execute(select(*[c for c in t.columns if c.name != "id"]))
+            )
             for t in (articles, rejects, pipeline_runs)
         )
 
@@ -51,8 +55,13 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runs]:
     warehouse = f"sqlite:///{tmp / 'warehouse.db'}"
     run_date = (DEMO_DAY + timedelta(days=1)).isoformat()
     with running_site() as base_url:
-        env = airflow_env(tmp / "airflow", home=str(tmp / "data"), sources=str(DEMO_SOURCES), demo_url=base_url,
-                          warehouse_url=warehouse)
+        env = airflow_env(
+            tmp / "airflow",
+            home=str(tmp / "data"),
+            sources=str(DEMO_SOURCES),
+            demo_url=base_url,
+            warehouse_url=warehouse,
+        )
         migrate(env)
         first = dags_test(env, run_date)
         engine = get_engine(warehouse)
@@ -101,7 +110,8 @@ def test_good_articles_are_loaded_with_the_right_fields(runs: Runs) -> None:
         for marker in BOILERPLATE_MARKERS[art.source_id]:
             assert marker not in body, f"furniture {marker!r} left in the body of {art.url_path}"
         if art.author:
-            assert row["author"] and art.author.split()[0].split(",")[0] in str(row["author"])
+            assert row["author"]
+            assert art.author.split()[0].split(",")[0] in str(row["author"])
 
 
 def test_only_the_data_interval_is_taken(runs: Runs) -> None:
@@ -113,8 +123,12 @@ def test_only_the_data_interval_is_taken(runs: Runs) -> None:
 
 @pytest.mark.parametrize(
     ("case", "reasons"),
-    [("not_found", {"http_status"}), ("missing_title", {"missing_title"}),
-     ("corrupted", {"pinyin_artifact", "lost_chars"}), ("duplicate", {"duplicate"})],
+    [
+        ("not_found", {"http_status"}),
+        ("missing_title", {"missing_title"}),
+        ("corrupted", {"pinyin_artifact", "lost_chars"}),
+        ("duplicate", {"duplicate"}),
+    ],
 )
 def test_bad_cases_are_quarantined_with_their_reason(runs: Runs, case: str, reasons: set[str]) -> None:
     rejected, loaded = _rejected(runs), _loaded(runs)
@@ -123,7 +137,9 @@ def test_bad_cases_are_quarantined_with_their_reason(runs: Runs, case: str, reas
     for art in cases:
         url = runs.base_url + art.url_path
         assert url not in loaded
-        assert rejected.get(url, set()) & reasons, f"{art.url_path}: expected {reasons}, got {rejected.get(url)}"
+        assert rejected.get(url, set()) & reasons, (
+            f"{art.url_path}: expected {reasons}, got {rejected.get(url)}"
+        )
 
 
 def test_the_duplicate_keeps_exactly_one_copy(runs: Runs) -> None:

@@ -7,9 +7,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from article_etl.config import FetchSettings, Source
-from article_etl.fetch import Capture, DiscoveryError, FetchError, TooLargeError, discover, fetch, make_session
+from article_etl.fetch import (
+    Capture,
+    DiscoveryError,
+    FetchError,
+    TooLargeError,
+    discover,
+    fetch,
+    make_session,
+)
 from article_etl.fetch.warc import read_warc, write_warc
 
 SETTINGS = FetchSettings(timeout_seconds=5, retries=0, max_bytes=10_000)
@@ -69,20 +76,26 @@ def test_rss_discovery_takes_the_interval_once(http_server: Any) -> None:
 def test_sitemap_discovery_reads_news_dates(http_server: Any) -> None:
     routes: dict[str, Any] = {}
     base = http_server(routes)
-    routes["/sitemap.xml"] = (200, [("Content-Type", "application/xml")], SITEMAP.replace(b"{base}", base.encode()))
+    routes["/sitemap.xml"] = (
+        200,
+        [("Content-Type", "application/xml")],
+        SITEMAP.replace(b"{base}", base.encode()),
+    )
     found = discover(_source("sitemap", base + "/sitemap.xml"), START, END, make_session(SETTINGS), SETTINGS)
     assert [(f.url, f.listed_title) for f in found] == [(base + "/n1.html", "n1")]
 
 
 def test_broken_feed_names_the_source(http_server: Any) -> None:
     base = http_server({"/rss": (500, [], b"oops")})
-    with pytest.raises(DiscoveryError, match="source s: rss .* answered HTTP 500"):
+    with pytest.raises(DiscoveryError, match=r"source s: rss .* answered HTTP 500"):
         discover(_source("rss", base + "/rss"), START, END, make_session(SETTINGS), SETTINGS)
 
 
 def test_warc_round_trip(tmp_path: Path) -> None:
-    caps = [Capture("http://x/1", 200, [("Content-Type", "text/html")], GBK_PAGE),
-            Capture("http://x/2", 404, [("Content-Type", "text/plain")], b"gone")]
+    caps = [
+        Capture("http://x/1", 200, [("Content-Type", "text/html")], GBK_PAGE),
+        Capture("http://x/2", 404, [("Content-Type", "text/plain")], b"gone"),
+    ]
     ids = write_warc(tmp_path / "p.warc.gz", caps)
     back = read_warc(tmp_path / "p.warc.gz")
     assert [back[i] for i in ids] == caps

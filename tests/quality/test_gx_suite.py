@@ -12,8 +12,14 @@ NOW = datetime(2026, 11, 18, 3, tzinfo=UTC)
 
 
 def row(article_id: str, **overrides: Any) -> dict[str, Any]:
-    base = {"article_id": article_id, "url": f"http://x/{article_id}", "title": "标题", "body": "正文" * 100,
-            "published_at": NOW, "content_hash": article_id * 8}
+    base = {
+        "article_id": article_id,
+        "url": f"http://x/{article_id}",
+        "title": "标题",
+        "body": "正文" * 100,
+        "published_at": NOW,
+        "content_hash": article_id * 8,
+    }
     return {**base, **overrides}
 
 

@@ -4,17 +4,21 @@ import errno
 from pathlib import Path
 
 import pytest
-
 from article_etl.records import Reject
 from article_etl.storage import StorageError, atomic_writer, partition, read_jsonl, write_jsonl
 
 
 def _reject(url: str) -> Reject:
-    return Reject(ds="2026-11-18", stage="fetch", source_id="s", url=url, reason="http_status", detail="HTTP 404 ✓")
+    return Reject(
+        ds="2026-11-18", stage="fetch", source_id="s", url=url, reason="http_status", detail="HTTP 404 ✓"
+    )
 
 
 def test_partition_layout(data_home: Path) -> None:
-    assert partition("clean", "2026-11-18", "xijiang") == data_home / "clean" / "ds=2026-11-18" / "source=xijiang"
+    assert (
+        partition("clean", "2026-11-18", "xijiang")
+        == data_home / "clean" / "ds=2026-11-18" / "source=xijiang"
+    )
 
 
 def test_jsonl_round_trip_keeps_unicode(data_home: Path) -> None:
@@ -41,7 +45,10 @@ def test_failed_write_keeps_the_old_file_and_leaves_no_temp(data_home: Path) -> 
 def test_unwritable_folder_names_the_path(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    with pytest.raises(StorageError, match=str(blocker)), atomic_writer(blocker / "sub" / "out.jsonl") as handle:
+    with (
+        pytest.raises(StorageError, match=str(blocker)),
+        atomic_writer(blocker / "sub" / "out.jsonl") as handle,
+    ):
         handle.write("never")
 
 

@@ -8,33 +8,54 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, select, text
-from sqlalchemy.engine import make_url
-
 from article_etl.config import Source
 from article_etl.identity import article_id, canonical_url, content_hash
 from article_etl.records import Article, Reject
 from article_etl.warehouse import get_engine, load_partition, normalise_url
 from article_etl.warehouse.schema import articles, metadata, pipeline_runs, rejects
+from sqlalchemy import Engine, create_engine, select, text
+from sqlalchemy.engine import make_url
+
 from tests.conftest import reachable_engine
 
-SOURCE = Source.model_validate({"id": "xj", "name": "西江", "discovery": {"kind": "rss", "url": "http://x/rss"}})
+SOURCE = Source.model_validate(
+    {"id": "xj", "name": "西江", "discovery": {"kind": "rss", "url": "http://x/rss"}}
+)
 DS = "2026-11-18"
 
 
 def make_article(url: str, body: str, title: str = "标题") -> Article:
     canon = canonical_url(url)
     return Article(
-        article_id=article_id(canon), source_id="xj", url=url, canonical_url=canon, title=title, body=body,
-        author="王永强", published_at=datetime(2026, 11, 18, 2, tzinfo=UTC), site_name="西江网", lang="zh",
-        detected_encoding="gb18030", encoding_method="meta", content_hash=content_hash(body),
-        char_count=len(body), ds=DS,
+        article_id=article_id(canon),
+        source_id="xj",
+        url=url,
+        canonical_url=canon,
+        title=title,
+        body=body,
+        author="王永强",
+        published_at=datetime(2026, 11, 18, 2, tzinfo=UTC),
+        site_name="西江网",
+        lang="zh",
+        detected_encoding="gb18030",
+        encoding_method="meta",
+        content_hash=content_hash(body),
+        char_count=len(body),
+        ds=DS,
     )
 
 
 def load(engine: Engine, batch: list[Article], rejected: list[Reject] | None = None) -> None:
-    load_partition(engine, source=SOURCE, ds=DS, batch=batch, partition_rejects=rejected or [], dq_rows=[],
-                   counts={"fetch": {"pages": len(batch)}}, run_id="manual__1")
+    load_partition(
+        engine,
+        source=SOURCE,
+        ds=DS,
+        batch=batch,
+        partition_rejects=rejected or [],
+        dq_rows=[],
+        counts={"fetch": {"pages": len(batch)}},
+        run_id="manual__1",
+    )
 
 
 def snapshot(engine: Engine) -> tuple[list[tuple[object, ...]], ...]:
@@ -55,8 +76,10 @@ def postgres_engine() -> Iterator[Engine]:
     admin = reachable_engine("ARTICLE_ETL_TEST_POSTGRES_URL", "PostgreSQL")
     name = f"article_etl_test_{uuid.uuid4().hex[:8]}"
     with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}" ENCODING \'UTF8\' TEMPLATE template0'))
-    engine = get_engine(normalise_url(make_url(admin.url).set(database=name).render_as_string(hide_password=False)))
+        conn.execute(text(f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0"))
+    engine = get_engine(
+        normalise_url(make_url(admin.url).set(database=name).render_as_string(hide_password=False))
+    )
     yield engine
     engine.dispose()
     with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
@@ -64,13 +87,21 @@ def postgres_engine() -> Iterator[Engine]:
 
 
 def test_rerun_of_a_day_changes_nothing(sqlite_engine: Engine) -> None:
-    batch = [make_article("http://x/a?utm_source=rss", "正文一" * 60), make_article("http://x/b", "正文二" * 60)]
-    fail = [Reject(ds=DS, stage="fetch", source_id="xj", url="http://x/404", reason="http_status", detail="HTTP 404")]
+    batch = [
+        make_article("http://x/a?utm_source=rss", "正文一" * 60),
+        make_article("http://x/b", "正文二" * 60),
+    ]
+    fail = [
+        Reject(
+            ds=DS, stage="fetch", source_id="xj", url="http://x/404", reason="http_status", detail="HTTP 404"
+        )
+    ]
     load(sqlite_engine, batch, fail)
     first = snapshot(sqlite_engine)
     load(sqlite_engine, batch, fail)
     assert snapshot(sqlite_engine) == first
-    assert len(first[0]) == 2 and len(first[1]) == 1
+    assert len(first[0]) == 2
+    assert len(first[1]) == 1
 
 
 def test_rerun_removes_articles_the_day_no_longer_has(sqlite_engine: Engine) -> None:
@@ -82,12 +113,21 @@ def test_rerun_removes_articles_the_day_no_longer_has(sqlite_engine: Engine) -> 
 
 def test_same_text_under_another_url_is_a_duplicate_reject(sqlite_engine: Engine) -> None:
     load(sqlite_engine, [make_article("http://x/a", "同一篇文章" * 50)])
-    load_partition(sqlite_engine, source=SOURCE, ds="2026-11-19", batch=[make_article("http://x/copy", "同一篇文章" * 50)],
-                   partition_rejects=[], dq_rows=[], counts={}, run_id="r2")
+    load_partition(
+        sqlite_engine,
+        source=SOURCE,
+        ds="2026-11-19",
+        batch=[make_article("http://x/copy", "同一篇文章" * 50)],
+        partition_rejects=[],
+        dq_rows=[],
+        counts={},
+        run_id="r2",
+    )
     with sqlite_engine.connect() as conn:
         assert conn.execute(select(articles.c.url)).scalars().all() == ["http://x/a"]
         row = conn.execute(select(rejects.c.reason, rejects.c.url, rejects.c.detail)).one()
-    assert row.reason == "duplicate" and row.url == "http://x/copy"
+    assert row.reason == "duplicate"
+    assert row.url == "http://x/copy"
     assert article_id(canonical_url("http://x/a")) in row.detail
 
 
@@ -112,7 +152,10 @@ def test_mysql_in_the_wrong_charset_is_caught_as_roundtrip_mismatch() -> None:
     engine = create_engine(url, connect_args={"init_command": "SET SESSION sql_mode=''"})
     try:
         metadata.create_all(engine)
-        good, astral = make_article("http://x/good", "朱镕基" * 80), make_article("http://x/astral", "古籍𠀀" * 80)
+        good, astral = (
+            make_article("http://x/good", "朱镕基" * 80),
+            make_article("http://x/astral", "古籍𠀀" * 80),
+        )
         load(engine, [good, astral])
         with engine.connect() as conn:
             assert conn.execute(select(articles.c.url)).scalars().all() == ["http://x/good"]

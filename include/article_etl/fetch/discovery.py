@@ -66,8 +66,12 @@ def _from_feed(source_id: str, body: bytes, url: str) -> list[Discovered]:
         if not link:
             continue
         parsed = entry.get("published_parsed") or entry.get("updated_parsed")
-        when = datetime(*parsed[:6], tzinfo=UTC) if parsed else None
-        out.append(Discovered(source_id=source_id, url=link, listed_published_at=when, listed_title=entry.get("title")))
+        when = datetime(*parsed[:6]).replace(tzinfo=UTC) if parsed else None
+        out.append(
+            Discovered(
+                source_id=source_id, url=link, listed_published_at=when, listed_title=entry.get("title")
+            )
+        )
     return out
 
 
@@ -95,7 +99,11 @@ def _from_sitemap(
             continue
         stamp = node.findtext(f"{_NEWS}news/{_NEWS}publication_date") or node.findtext(f"{_SM}lastmod")
         title = node.findtext(f"{_NEWS}news/{_NEWS}title")
-        out.append(Discovered(source_id=source_id, url=loc, listed_published_at=_parse_w3c(stamp), listed_title=title))
+        out.append(
+            Discovered(
+                source_id=source_id, url=loc, listed_published_at=_parse_w3c(stamp), listed_title=title
+            )
+        )
     return out
 
 

@@ -40,7 +40,9 @@ def write_warc(path: Path, captures: Iterable[Capture]) -> list[str]:
     with atomic_writer(path, "wb") as handle:
         writer = WARCWriter(handle, gzip=True)
         for cap in captures:
-            http_headers = StatusAndHeaders(f"{cap.status} {_reason(cap.status)}", cap.headers, protocol="HTTP/1.1")
+            http_headers = StatusAndHeaders(
+                f"{cap.status} {_reason(cap.status)}", cap.headers, protocol="HTTP/1.1"
+            )
             record = writer.create_warc_record(
                 cap.url, "response", payload=io.BytesIO(cap.body), http_headers=http_headers
             )

@@ -45,15 +45,23 @@ def check_article(
             for problem in find_text_problems(value, lang=art.lang, thresholds=thresholds):
                 out.append(Failure(problem.code, f"{field}: {problem.detail}"))
     if art.body and art.char_count < thresholds.min_body_chars:
-        out.append(Failure(codes.BODY_TOO_SHORT,
-                           f"body has {art.char_count} characters; checks.min_body_chars is {thresholds.min_body_chars}"))
+        out.append(
+            Failure(
+                codes.BODY_TOO_SHORT,
+                f"body has {art.char_count} characters; checks.min_body_chars is {thresholds.min_body_chars}",
+            )
+        )
     if window is not None and art.published_at is not None:
         slack = timedelta(hours=thresholds.published_tolerance_hours)
         start, end = window
         if not start - slack <= art.published_at < end + slack:
-            out.append(Failure(codes.OUT_OF_WINDOW,
-                               f"published {art.published_at.isoformat()} is outside {start.isoformat()} .. "
-                               f"{end.isoformat()} (tolerance {thresholds.published_tolerance_hours} h)"))
+            out.append(
+                Failure(
+                    codes.OUT_OF_WINDOW,
+                    f"published {art.published_at.isoformat()} is outside {start.isoformat()} .. "
+                    f"{end.isoformat()} (tolerance {thresholds.published_tolerance_hours} h)",
+                )
+            )
     return out
 
 

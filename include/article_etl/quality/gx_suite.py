@@ -55,20 +55,38 @@ def expectations(thresholds: CheckThresholds) -> list[ExpectationSpec]:
     ]
     for col in ("title", "body"):
         specs += [
-            ExpectationSpec(f"{col}_no_replacement_char", codes.REPLACEMENT_CHAR,
-                            "ExpectColumnValuesToNotMatchRegex", {"column": col, "regex": "\ufffd"}),
-            ExpectationSpec(f"{col}_no_control_chars", codes.CONTROL_CHARS,
-                            "ExpectColumnValuesToNotMatchRegex", {"column": col, "regex": _CONTROL_RE}),
-            ExpectationSpec(f"{col}_no_mojibake", codes.MOJIBAKE,
-                            "ExpectColumnValuesToNotMatchRegex", {"column": col, "regex": _MOJIBAKE_RE}),
+            ExpectationSpec(
+                f"{col}_no_replacement_char",
+                codes.REPLACEMENT_CHAR,
+                "ExpectColumnValuesToNotMatchRegex",
+                {"column": col, "regex": "\ufffd"},
+            ),
+            ExpectationSpec(
+                f"{col}_no_control_chars",
+                codes.CONTROL_CHARS,
+                "ExpectColumnValuesToNotMatchRegex",
+                {"column": col, "regex": _CONTROL_RE},
+            ),
+            ExpectationSpec(
+                f"{col}_no_mojibake",
+                codes.MOJIBAKE,
+                "ExpectColumnValuesToNotMatchRegex",
+                {"column": col, "regex": _MOJIBAKE_RE},
+            ),
         ]
     specs += [
-        ExpectationSpec("body_min_length", codes.BODY_TOO_SHORT, "ExpectColumnValueLengthsToBeBetween",
-                        {"column": "body", "min_value": thresholds.min_body_chars}),
-        ExpectationSpec("article_id_unique", codes.DUPLICATE, "ExpectColumnValuesToBeUnique",
-                        {"column": "article_id"}),
-        ExpectationSpec("content_hash_unique", codes.DUPLICATE, "ExpectColumnValuesToBeUnique",
-                        {"column": "content_hash"}),
+        ExpectationSpec(
+            "body_min_length",
+            codes.BODY_TOO_SHORT,
+            "ExpectColumnValueLengthsToBeBetween",
+            {"column": "body", "min_value": thresholds.min_body_chars},
+        ),
+        ExpectationSpec(
+            "article_id_unique", codes.DUPLICATE, "ExpectColumnValuesToBeUnique", {"column": "article_id"}
+        ),
+        ExpectationSpec(
+            "content_hash_unique", codes.DUPLICATE, "ExpectColumnValuesToBeUnique", {"column": "content_hash"}
+        ),
     ]
     return specs
 
@@ -95,20 +113,29 @@ def validate_rows(rows: Sequence[dict[str, Any]], thresholds: CheckThresholds) -
     )
     suite = context.suites.add(gx.ExpectationSuite(name=SUITE_NAME))
     for spec in specs:
-        suite.add_expectation(getattr(gx.expectations, spec.gx_class)(**spec.kwargs, meta={"name": spec.name}))
-    definition = context.validation_definitions.add(gx.ValidationDefinition(data=batch, suite=suite, name=SUITE_NAME))
+        suite.add_expectation(
+            getattr(gx.expectations, spec.gx_class)(**spec.kwargs, meta={"name": spec.name})
+        )
+    definition = context.validation_definitions.add(
+        gx.ValidationDefinition(data=batch, suite=suite, name=SUITE_NAME)
+    )
     result = definition.run(
         batch_parameters={"dataframe": frame},
         result_format={"result_format": "COMPLETE", "unexpected_index_column_names": ["article_id"]},
     )
     # GX does not report results in suite order: match them back by the name kept in ``meta``.
-    by_name = {res.expectation_config.meta["name"]: res for res in result.results}
+    by_name = {(res.expectation_config.meta or {})["name"]: res for res in result.results if res.expectation_config}
     for spec in specs:
         res = by_name[spec.name]
         detail = res.result or {}
         unexpected = detail.get("unexpected_index_list") or []
         outcome.results.append(
-            _summary(spec, bool(res.success), int(detail.get("element_count") or 0), int(detail.get("unexpected_count") or 0))
+            _summary(
+                spec,
+                bool(res.success),
+                int(detail.get("element_count") or 0),
+                int(detail.get("unexpected_count") or 0),
+            )
         )
         for item in unexpected:
             article_id = str(item["article_id"])
@@ -117,5 +144,10 @@ def validate_rows(rows: Sequence[dict[str, Any]], thresholds: CheckThresholds) -
 
 
 def _summary(spec: ExpectationSpec, success: bool, element_count: int, unexpected: int) -> dict[str, Any]:
-    return {"expectation": spec.name, "success": success, "element_count": element_count,
-            "unexpected_count": unexpected, "suite": SUITE_NAME}
+    return {
+        "expectation": spec.name,
+        "success": success,
+        "element_count": element_count,
+        "unexpected_count": unexpected,
+        "suite": SUITE_NAME,
+    }

@@ -46,8 +46,12 @@ def load_partition(
 ) -> LoadResult:
     """Upsert ``batch`` and replace the partition's rejects, dq results and counts."""
     with engine.begin() as conn:
-        _upsert(conn, sources, [{"source_id": source.id, "name": source.name, "lang": source.lang,
-                                 "timezone": source.timezone}], ["source_id"])
+        _upsert(
+            conn,
+            sources,
+            [{"source_id": source.id, "name": source.name, "lang": source.lang, "timezone": source.timezone}],
+            ["source_id"],
+        )
         keep, dup_rejects = _split_warehouse_duplicates(conn, batch, ds, run_id)
         # A day that is re-run may have lost articles it had before (say a page now fails a check):
         # remove this partition's rows that are no longer in the batch so the day is what this run says.
@@ -71,9 +75,17 @@ def load_partition(
         conn.execute(delete(dq_results).where(dq_results.c.ds == ds, dq_results.c.source_id == source.id))
         if dq_rows:
             conn.execute(dq_results.insert(), list(dq_rows))
-        counts = {**counts, "load": {**counts.get("load", {}), "loaded": len(keep) - len(mismatched),
-                                     "rejected": len(dup_rejects) + len(mismatched)}}
-        conn.execute(delete(pipeline_runs).where(pipeline_runs.c.ds == ds, pipeline_runs.c.source_id == source.id))
+        counts = {
+            **counts,
+            "load": {
+                **counts.get("load", {}),
+                "loaded": len(keep) - len(mismatched),
+                "rejected": len(dup_rejects) + len(mismatched),
+            },
+        }
+        conn.execute(
+            delete(pipeline_runs).where(pipeline_runs.c.ds == ds, pipeline_runs.c.source_id == source.id)
+        )
         metric_rows = [
             {"ds": ds, "source_id": source.id, "stage": stage, "metric": metric, "value": float(value)}
             for stage, metrics in counts.items()
@@ -102,8 +114,17 @@ def _split_warehouse_duplicates(
     for art in batch:
         owner = existing.get(art.content_hash)
         if owner is not None and owner != art.article_id:
-            out.append(Reject(ds=ds, stage="load", source_id=art.source_id, url=art.url, reason=DUPLICATE,
-                              detail=f"same text as article {owner} already in the warehouse", run_id=run_id))
+            out.append(
+                Reject(
+                    ds=ds,
+                    stage="load",
+                    source_id=art.source_id,
+                    url=art.url,
+                    reason=DUPLICATE,
+                    detail=f"same text as article {owner} already in the warehouse",
+                    run_id=run_id,
+                )
+            )
         else:
             keep.append(art)
     return keep, out
@@ -123,10 +144,16 @@ def _roundtrip_mismatches(
         for name in _TEXT_COLUMNS:
             written, read = getattr(art, name), getattr(row, name)
             if written != read:
-                where = next((i for i, (a, b) in enumerate(zip(written or "", read or "", strict=False)) if a != b),
-                             min(len(written or ""), len(read or "")))
+                where = next(
+                    (i for i, (a, b) in enumerate(zip(written or "", read or "", strict=False)) if a != b),
+                    min(len(written or ""), len(read or "")),
+                )
                 out[art.article_id] = Reject(
-                    ds=ds, stage="load", source_id=art.source_id, url=art.url, reason=ROUNDTRIP_MISMATCH,
+                    ds=ds,
+                    stage="load",
+                    source_id=art.source_id,
+                    url=art.url,
+                    reason=ROUNDTRIP_MISMATCH,
                     detail=f"{name} read back differs from what was written at char {where} "
                     "(check the database and connection charset, e.g. utf8mb4 for MySQL)",
                     run_id=run_id,
@@ -137,33 +164,51 @@ def _roundtrip_mismatches(
 
 def _article_row(art: Article) -> dict[str, Any]:
     return {
-        "article_id": art.article_id, "source_id": art.source_id, "url": art.url,
-        "canonical_url": art.canonical_url, "title": art.title, "body": art.body, "author": art.author,
-        "published_at": art.published_at, "site_name": art.site_name, "lang": art.lang,
-        "detected_encoding": art.detected_encoding, "encoding_method": art.encoding_method,
-        "content_hash": art.content_hash, "char_count": art.char_count, "repairs": ",".join(art.repairs),
+        "article_id": art.article_id,
+        "source_id": art.source_id,
+        "url": art.url,
+        "canonical_url": art.canonical_url,
+        "title": art.title,
+        "body": art.body,
+        "author": art.author,
+        "published_at": art.published_at,
+        "site_name": art.site_name,
+        "lang": art.lang,
+        "detected_encoding": art.detected_encoding,
+        "encoding_method": art.encoding_method,
+        "content_hash": art.content_hash,
+        "char_count": art.char_count,
+        "repairs": ",".join(art.repairs),
         "ds": art.ds,
     }
 
 
 def _reject_row(rej: Reject, run_id: str | None) -> dict[str, Any]:
-    return {"ds": rej.ds, "stage": rej.stage, "source_id": rej.source_id, "url": rej.url, "reason": rej.reason,
-            "detail": rej.detail, "raw_ref": rej.raw_ref, "run_id": rej.run_id or run_id}
+    return {
+        "ds": rej.ds,
+        "stage": rej.stage,
+        "source_id": rej.source_id,
+        "url": rej.url,
+        "reason": rej.reason,
+        "detail": rej.detail,
+        "raw_ref": rej.raw_ref,
+        "run_id": rej.run_id or run_id,
+    }
 
 
 def _upsert(conn: Connection, table: Any, rows: list[dict[str, Any]], keys: list[str]) -> None:
     """INSERT ... ON CONFLICT/DUPLICATE KEY UPDATE in the dialect's own words."""
     name = conn.dialect.name
     updates = [c.name for c in table.columns if c.name not in keys]
-    if name == "postgresql":
-        stmt = postgresql.insert(table)
-        stmt = stmt.on_conflict_do_update(index_elements=keys, set_={c: stmt.excluded[c] for c in updates})
-    elif name == "sqlite":
-        stmt = sqlite.insert(table)
-        stmt = stmt.on_conflict_do_update(index_elements=keys, set_={c: stmt.excluded[c] for c in updates})
+    stmt: Any
+    if name in ("postgresql", "sqlite"):
+        insert = postgresql.insert(table) if name == "postgresql" else sqlite.insert(table)
+        stmt = insert.on_conflict_do_update(index_elements=keys, set_={c: insert.excluded[c] for c in updates})
     elif name in ("mysql", "mariadb"):
-        stmt = mysql.insert(table)
-        stmt = stmt.on_duplicate_key_update({c: stmt.inserted[c] for c in updates})
+        my_insert = mysql.insert(table)
+        stmt = my_insert.on_duplicate_key_update({c: my_insert.inserted[c] for c in updates})
     else:
-        raise NotImplementedError(f"warehouse dialect {name!r} is not supported; use SQLite, PostgreSQL or MySQL")
+        raise NotImplementedError(
+            f"warehouse dialect {name!r} is not supported; use SQLite, PostgreSQL or MySQL"
+        )
     conn.execute(stmt, rows)
