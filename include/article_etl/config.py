@@ -54,6 +54,9 @@ class CheckThresholds(BaseModel):
     lost_chars_max: int = 2
     control_chars_max: int = 0
     wrong_script_min_ratio: float = 0.3
+    # wrong_script only judges texts with at least this many letters: a title like "iPhone 15"
+    # on a Chinese site is not in the wrong script.
+    wrong_script_min_letters: int = 20
     min_body_chars: int = 120
     published_tolerance_hours: float = 24.0
 

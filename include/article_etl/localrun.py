@@ -45,6 +45,8 @@ def airflow_env(airflow_home: Path, **article_etl: str) -> dict[str, str]:
             "AIRFLOW__CORE__UNIT_TEST_MODE": "False",
             "AIRFLOW__LOGGING__LOGGING_LEVEL": "INFO",
             "GX_ANALYTICS_ENABLED": "False",
+            # One try per task: a local run should show a failure now, not after minutes of retry backoff.
+            "ARTICLE_ETL_TASK_RETRIES": env.get("ARTICLE_ETL_TASK_RETRIES", "0"),
             "PYTHONPATH": os.pathsep.join(filter(None, [str(INCLUDE_DIR), env.get("PYTHONPATH", "")])),
         }
     )
@@ -86,8 +88,10 @@ def dags_test(env: dict[str, str], logical_date: str, timeout: float = 900) -> D
         check=False,
     )
     state = None
+    # The CLI may log before it prints the JSON: take the line that is the JSON list.
+    listing = next((line for line in runs.stdout.splitlines() if line.startswith("[")), None)
     try:
-        listed = json.loads(runs.stdout or "[]")
+        listed = json.loads(listing or "[]")
         matching = [r for r in listed if str(r.get("logical_date", "")).startswith(logical_date[:10])]
         state = (matching or listed or [{}])[0].get("state")
     except json.JSONDecodeError:

@@ -26,7 +26,13 @@ def day_from_context(context: Any) -> Day:
         after = getattr(dag_run, "run_after", None) or datetime.now(UTC)
         end = after.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
         start = end - timedelta(days=1)
-    return Day(start=start.astimezone(UTC), end=end.astimezone(UTC), run_id=run_id)
+    return Day(start=_plain_utc(start), end=_plain_utc(end), run_id=run_id)
+
+
+def _plain_utc(when: datetime) -> datetime:
+    """A stdlib UTC datetime. Airflow hands out pendulum DateTimes, and pendulum loses the time
+    zone when one converted with ``astimezone(datetime.UTC)`` has a timedelta subtracted."""
+    return datetime.fromtimestamp(when.timestamp(), tz=UTC)
 
 
 def warehouse_from_airflow() -> str:

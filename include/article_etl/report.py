@@ -28,7 +28,7 @@ def day_report(engine: Engine, ds: str) -> list[SourceDay]:
         ):
             out.setdefault(row.source_id, SourceDay(row.source_id)).pages_fetched = int(row.value)
         for row in conn.execute(
-            select(articles.c.source_id, func.count())
+            select(articles.c.source_id, func.count().label("n"))
             .where(articles.c.ds == ds)
             .group_by(articles.c.source_id)
         ):

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from article_etl.config import FetchSettings, Source
 from article_etl.fetch import (
     Capture,

@@ -4,6 +4,7 @@ import errno
 from pathlib import Path
 
 import pytest
+
 from article_etl.records import Reject
 from article_etl.storage import StorageError, atomic_writer, partition, read_jsonl, write_jsonl
 

@@ -8,14 +8,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine, create_engine, select, text
+from sqlalchemy.engine import make_url
+
 from article_etl.config import Source
 from article_etl.identity import article_id, canonical_url, content_hash
 from article_etl.records import Article, Reject
 from article_etl.warehouse import get_engine, load_partition, normalise_url
 from article_etl.warehouse.schema import articles, metadata, pipeline_runs, rejects
-from sqlalchemy import Engine, create_engine, select, text
-from sqlalchemy.engine import make_url
-
 from tests.conftest import reachable_engine
 
 SOURCE = Source.model_validate(

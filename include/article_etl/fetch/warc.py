@@ -6,7 +6,9 @@ without fetching it again (and CC-NEWS archives can feed the same path later).
 
 from __future__ import annotations
 
+import hashlib
 import io
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,11 +46,22 @@ def write_warc(path: Path, captures: Iterable[Capture]) -> list[str]:
                 f"{cap.status} {_reason(cap.status)}", cap.headers, protocol="HTTP/1.1"
             )
             record = writer.create_warc_record(
-                cap.url, "response", payload=io.BytesIO(cap.body), http_headers=http_headers
+                cap.url,
+                "response",
+                payload=io.BytesIO(cap.body),
+                http_headers=http_headers,
+                warc_headers_dict={"WARC-Record-ID": record_id(cap)},
             )
             writer.write_record(record)
             ids.append(str(record.rec_headers.get_header("WARC-Record-ID")))
     return ids
+
+
+def record_id(cap: Capture) -> str:
+    """A WARC-Record-ID derived from the URL and the bytes, so re-fetching an unchanged page gives
+    the same id, and the rejects that point at it stay the same across re-runs."""
+    digest = hashlib.sha256(cap.body).hexdigest()
+    return f"<urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{cap.url}#{cap.status}#{digest}')}>"
 
 
 def read_warc(path: Path) -> dict[str, Capture]:

@@ -124,7 +124,9 @@ def validate_rows(rows: Sequence[dict[str, Any]], thresholds: CheckThresholds) -
         result_format={"result_format": "COMPLETE", "unexpected_index_column_names": ["article_id"]},
     )
     # GX does not report results in suite order: match them back by the name kept in ``meta``.
-    by_name = {(res.expectation_config.meta or {})["name"]: res for res in result.results if res.expectation_config}
+    by_name = {
+        (res.expectation_config.meta or {})["name"]: res for res in result.results if res.expectation_config
+    }
     for spec in specs:
         res = by_name[spec.name]
         detail = res.result or {}

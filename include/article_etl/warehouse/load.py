@@ -203,7 +203,9 @@ def _upsert(conn: Connection, table: Any, rows: list[dict[str, Any]], keys: list
     stmt: Any
     if name in ("postgresql", "sqlite"):
         insert = postgresql.insert(table) if name == "postgresql" else sqlite.insert(table)
-        stmt = insert.on_conflict_do_update(index_elements=keys, set_={c: insert.excluded[c] for c in updates})
+        stmt = insert.on_conflict_do_update(
+            index_elements=keys, set_={c: insert.excluded[c] for c in updates}
+        )
     elif name in ("mysql", "mariadb"):
         my_insert = mysql.insert(table)
         stmt = my_insert.on_duplicate_key_update({c: my_insert.inserted[c] for c in updates})

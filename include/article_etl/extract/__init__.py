@@ -1,0 +1,142 @@
+"""HTML page -> article fields, each from the most trustworthy place the page offers.
+
+Per field, in order of trust: the source's CSS selector override, JSON-LD, OpenGraph/<meta>,
+then the page as a reader sees it (headline, main content, byline and date lines). The body
+always goes through ``article_etl.clean.clean_body``. Nothing is invented: a page without a
+title anywhere gets ``title=None`` so the pipeline can reject it with a reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bs4 import BeautifulSoup
+
+from article_etl.clean import clean_body, normalise_text, parse_date
+from article_etl.clean.byline import author_from_value
+from article_etl.config import Selectors
+from article_etl.extract.content import fallback_content, main_content, text_blocks
+from article_etl.extract.fields import (
+    author_from_page,
+    detect_lang,
+    meta_lines,
+    published_from_page,
+    select_text,
+    split_title,
+    text_of,
+    title_from_page,
+    value_of,
+)
+from article_etl.extract.metadata import PageMetadata, read_metadata
+
+__all__ = ["ExtractedArticle", "extract_article"]
+
+# Below this many characters the scorer probably missed the article; ask trafilatura.
+_FALLBACK_BELOW = 150
+# JSON-LD articleBody shorter than this share of the page text is a teaser, not the article.
+_ARTICLE_BODY_MIN_SHARE = 0.5
+
+
+@dataclass
+class ExtractedArticle:
+    """The fields of one article page; None where the page does not say."""
+
+    title: str | None
+    body: str | None
+    author: str | None
+    published_at: datetime | None
+    site_name: str | None
+    lang: str | None
+    canonical_url: str | None
+
+
+def _drop_title(body: str, title: str | None) -> str:
+    """Content blocks usually repeat the headline (and a kicker/subtitle line) at the top."""
+    if not title:
+        return body
+    paragraphs = body.split("\n\n")
+    head = normalise_text(title)
+    while paragraphs and paragraphs[0] and (paragraphs[0] in head or head in paragraphs[0]):
+        if len(paragraphs[0]) > len(head) * 2:
+            break  # a lead paragraph that quotes the headline is text
+        paragraphs.pop(0)
+    return "\n\n".join(paragraphs)
+
+
+def _body(soup: BeautifulSoup, html: str, meta: PageMetadata, selectors: Selectors, lang: str | None) -> str:
+    selected = select_text(soup, selectors.body)
+    if selected is not None:
+        return clean_body("\n".join(b.text for b in text_blocks(selected)), lang)
+    page = clean_body("\n".join(main_content(soup)), lang)
+    if meta.body:
+        structured = clean_body(meta.body, lang)
+        if len(structured) >= _ARTICLE_BODY_MIN_SHARE * len(page):
+            return structured
+    if len(page) < _FALLBACK_BELOW:
+        fallback = clean_body("\n".join(fallback_content(html)), lang)
+        if len(fallback) > len(page):
+            return fallback
+    return page
+
+
+def extract_article(
+    html: str,
+    url: str,
+    *,
+    selectors: Selectors | None = None,
+    timezone: str = "Asia/Shanghai",
+    lang_hint: str | None = None,
+) -> ExtractedArticle:
+    """Extract title, body, author, date, site name, language and canonical URL from a page.
+
+    ``timezone`` reads dates printed without an offset; ``lang_hint`` (the source's language)
+    decides Latin-script pages that do not declare a language.
+    """
+    selectors = selectors or Selectors()
+    soup = BeautifulSoup(html, "lxml")
+    meta = read_metadata(soup, url)
+
+    page_title, title_suffix = title_from_page(soup)
+    selected_title = select_text(soup, selectors.title)
+    title = text_of(selected_title) if selected_title is not None else None
+    title = title or (split_title(meta.title)[0] if meta.title else None) or page_title
+    site_name = meta.site_name or (title_suffix if page_title else None)
+
+    author = None
+    selected_author = select_text(soup, selectors.author)
+    if selected_author is not None:
+        author = author_from_value(text_of(selected_author))
+    if author is None:
+        names = [name for value in meta.authors if (name := author_from_value(value)) and name != site_name]
+        author = ", ".join(dict.fromkeys(names)) or None
+
+    published = None
+    selected_date = select_text(soup, selectors.published)
+    if selected_date is not None:
+        published = parse_date(value_of(selected_date), timezone)
+    if published is None and meta.published:
+        published = parse_date(meta.published, timezone)
+
+    lang = detect_lang(meta.lang, text_of(soup.body or soup), lang_hint)
+    # Templates put the byline/date in boxes pruning may remove ("location", "top"), so keep
+    # the full page's lines as a fallback for after the pruned page has been searched.
+    full_lines = meta_lines(soup)
+    # From here on ``soup`` is pruned: furniture is gone, so byline/date search sees less noise.
+    body = _drop_title(_body(soup, html, meta, selectors, lang), title)
+    pruned_lines = meta_lines(soup)
+    author = author or author_from_page(soup, pruned_lines) or author_from_page(soup, full_lines)
+    published = (
+        published
+        or published_from_page(soup, pruned_lines, timezone)
+        or published_from_page(soup, full_lines, timezone)
+    )
+    return ExtractedArticle(
+        title=title or None,
+        body=body or None,
+        author=author,
+        published_at=published,
+        site_name=site_name,
+        lang=lang,
+        canonical_url=meta.canonical_url,
+    )

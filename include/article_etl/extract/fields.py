@@ -1,0 +1,145 @@
+"""Field fallbacks read from the page itself: title, byline, date, language, selectors.
+
+These run after the selectors and structured metadata have had their say, so each works on
+what a human reader sees: the headline, the "记者 … 2022年09月14日 09:50" line under it, the
+script the text is written in.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from bs4 import BeautifulSoup, Tag
+
+from article_etl.clean.byline import author_from_value, parse_byline
+from article_etl.clean.dates import find_date, parse_date
+from article_etl.clean.text import cjk_ratio, normalise_text
+
+# "标题 - 西江网", "标题_洛阳网_县区频道", "Headline | The Daily". A bare "——" is part of
+# Chinese headlines (main title——subtitle), so it only splits when spaced.
+_TITLE_SPLIT = re.compile(r"\s+[-|–—]{1,2}\s+|\s*[_|｜]\s*")
+_DATE_CONTEXT = re.compile(
+    r"(发布|發布|时间|時間|日期|来源|來源|记者|通讯员|作者|published|updated|posted)", re.I
+)
+_MAX_META_LINE = 120
+
+
+def text_of(tag: Tag) -> str:
+    """Visible text of one element, whitespace-normalised."""
+    return normalise_text(re.sub(r"\s+", " ", tag.get_text(" ")))
+
+
+def select_text(soup: BeautifulSoup, selector: str | None) -> Tag | None:
+    """The first element matching a per-source CSS selector (None when unset or unmatched)."""
+    if not selector:
+        return None
+    found = soup.select_one(selector)
+    return found if isinstance(found, Tag) else None
+
+
+def split_title(raw: str) -> tuple[str, str | None]:
+    """``"标题_洛阳网"`` -> ``("标题", "洛阳网")``: the headline and the site-name suffix."""
+    raw = normalise_text(raw)
+    parts = [p for p in _TITLE_SPLIT.split(raw) if p.strip()]
+    if len(parts) < 2:
+        return raw, None
+    headline = max(parts, key=len)
+    suffix = parts[-1] if parts[-1] != headline else parts[0]
+    return headline, suffix
+
+
+def title_from_page(soup: BeautifulSoup) -> tuple[str | None, str | None]:
+    """The headline from <h1>/<title>, and the site name the <title> suffix gives away.
+
+    An <h1> that agrees with the <title> is preferred (it has no suffix); a lone <h1> is next.
+    Many Chinese templates put the site logo in an <h1>, so an <h1> that disagrees with a
+    <title> loses to it.
+    """
+    title_tag = soup.find("title")
+    from_title, site = split_title(text_of(title_tag)) if isinstance(title_tag, Tag) else ("", None)
+    headings = [text_of(h) for h in soup.find_all("h1")]
+    headings = [h for h in headings if len(h) >= 2]
+    for heading in headings:
+        if from_title and (heading in from_title or from_title in heading):
+            return heading, site
+    if from_title and (site is not None or not headings):
+        return from_title, site  # "headline - site": a real article title, unlike a logo <h1>
+    # A <title> without a site suffix is often the section's name ("安阳日报数字报").
+    return (headings[0] if headings else from_title or None), site
+
+
+def meta_lines(soup: BeautifulSoup) -> list[str]:
+    """Short text lines of the (pruned) page, where bylines and date stamps live."""
+    lines: list[str] = []
+    for raw in soup.get_text("\n").split("\n"):
+        line = normalise_text(raw)
+        if line and len(line) <= _MAX_META_LINE:
+            lines.append(line)
+    return lines
+
+
+def author_from_page(soup: BeautifulSoup, lines: list[str]) -> str | None:
+    """Reporters from rel=author, byline-classed elements, or a byline line among ``lines``."""
+    for tag in soup.select('[rel~="author"], [itemprop="author"], .byline, .author, .writer, .editor-name'):
+        if isinstance(tag, Tag) and (found := author_from_value(text_of(tag))):
+            return found
+    for line in lines:
+        if found := parse_byline(line):
+            return found
+    return None
+
+
+def published_from_page(soup: BeautifulSoup, lines: list[str], timezone: str) -> datetime | None:
+    """The date in <time datetime>, or in a short line (of ``lines``) that reads like a date stamp."""
+    for tag in soup.find_all("time"):
+        value = tag.get("datetime") or text_of(tag)
+        if isinstance(value, str) and (found := parse_date(value, timezone)):
+            return found
+    for line in lines:
+        match = find_date(line)
+        if match is None:
+            continue
+        has_clock = ":" in match.group(0) or "：" in match.group(0)
+        if has_clock or _DATE_CONTEXT.search(line) or len(line) <= 40:
+            return parse_date(line, timezone)
+    return None  # a bare date inside prose is more often an event than the publication date
+
+
+def value_of(tag: Tag) -> str:
+    """A selector match's machine value (datetime/content attribute) or its text."""
+    for attr in ("datetime", "content"):
+        value = tag.get(attr)
+        if isinstance(value, str) and value.strip():
+            return value
+    return text_of(tag)
+
+
+def primary_lang(code: str | None) -> str | None:
+    """``zh-CN`` / ``zh_Hans`` / ``en-US`` -> ``zh`` / ``en``."""
+    if not code:
+        return None
+    primary = re.split(r"[-_]", code.strip())[0].lower()
+    return primary if re.fullmatch(r"[a-z]{2,3}", primary) else None
+
+
+def detect_lang(declared: str | None, text: str, hint: str | None) -> str | None:
+    """The page language, trusting the script of the text over a wrong template declaration.
+
+    Chinese CMS templates often ship ``<html lang="en">``; if the text is mostly ideographs it
+    is Chinese whatever the tag says. Latin text cannot be told apart by script alone, so the
+    declaration or the source's configured language decides it.
+    """
+    declared = primary_lang(declared)
+    hint = primary_lang(hint)
+    sample = text[:3000]
+    if not sample.strip():
+        return declared or hint
+    ratio = cjk_ratio(sample)
+    if ratio >= 0.3:
+        return declared if declared in ("zh", "ja") else (hint if hint in ("zh", "ja") else "zh")
+    if declared and declared not in ("zh", "ja", "ko"):
+        return declared
+    if re.search(r"[A-Za-z]", sample):
+        return hint if hint and hint not in ("zh", "ja", "ko") else "en"
+    return declared or hint

@@ -1,0 +1,137 @@
+"""Structured metadata a page declares about itself: JSON-LD, OpenGraph and <meta> tags.
+
+Publishers fill these for search engines and social cards, so when present they are more
+reliable than anything read from the layout. Each value is returned raw (strings); parsing
+names and dates is the job of ``article_etl.clean``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urljoin
+
+from bs4 import BeautifulSoup, Tag
+
+_ARTICLE_TYPES = {
+    "newsarticle",
+    "article",
+    "reportagenewsarticle",
+    "analysisnewsarticle",
+    "blogposting",
+    "webpage",
+}
+_PUBLISHED_META = (
+    "article:published_time",
+    "og:published_time",
+    "publishdate",
+    "pubdate",
+    "publish_date",
+    "publication_date",
+    "datepublished",
+    "dc.date",
+    "dc.date.issued",
+    "sailthru.date",
+    "parsely-pub-date",
+)
+_AUTHOR_META = ("author", "article:author", "dc.creator", "byl", "parsely-author", "sailthru.author")
+
+
+@dataclass
+class PageMetadata:
+    """What the page says about itself; every field is None when the page does not say."""
+
+    title: str | None = None
+    site_name: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published: str | None = None
+    body: str | None = None
+    lang: str | None = None
+    canonical_url: str | None = None
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _names(value: Any) -> list[str]:
+    """Author names from JSON-LD ``author``: a string, a Person/Organization, or a list."""
+    names: list[str] = []
+    for item in _as_list(value):
+        if isinstance(item, str) and item.strip():
+            names.append(item.strip())
+        elif isinstance(item, dict) and str(item.get("@type", "Person")).lower() != "organization":
+            name = item.get("name")
+            if isinstance(name, str) and name.strip():
+                names.append(name.strip())
+    return names
+
+
+def _json_ld_objects(soup: BeautifulSoup) -> list[dict[str, Any]]:
+    objects: list[dict[str, Any]] = []
+    for script in soup.find_all("script", type=re.compile(r"ld\+json", re.I)):
+        try:
+            data = json.loads(script.string or "", strict=False)
+        except (json.JSONDecodeError, TypeError):
+            continue  # broken JSON-LD is common; fall back to the other sources
+        for item in _as_list(data):
+            if isinstance(item, dict):
+                objects += [g for g in _as_list(item.get("@graph", [])) if isinstance(g, dict)]
+                objects.append(item)
+    return objects
+
+
+def _is_article(obj: dict[str, Any]) -> bool:
+    return any(str(t).lower() in _ARTICLE_TYPES for t in _as_list(obj.get("@type", "")))
+
+
+def _meta(soup: BeautifulSoup) -> dict[str, str]:
+    """All <meta property|name|itemprop=… content=…>, keys lower-cased, first one wins."""
+    found: dict[str, str] = {}
+    for tag in soup.find_all("meta"):
+        key = tag.get("property") or tag.get("name") or tag.get("itemprop") or tag.get("http-equiv")
+        content = tag.get("content")
+        if isinstance(key, str) and isinstance(content, str) and content.strip():
+            found.setdefault(key.strip().lower(), content.strip())
+    return found
+
+
+def _first_str(*values: Any) -> str | None:
+    for value in values:
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return None
+
+
+def read_metadata(soup: BeautifulSoup, url: str) -> PageMetadata:
+    """JSON-LD first, then OpenGraph/meta, field by field."""
+    meta = _meta(soup)
+    ld = next((obj for obj in _json_ld_objects(soup) if _is_article(obj)), {})
+    publisher = ld.get("publisher")
+    publisher_name = publisher.get("name") if isinstance(publisher, dict) else None
+
+    authors = _names(ld.get("author"))
+    if not authors:
+        authors = [v for k in _AUTHOR_META if (v := meta.get(k))]
+
+    canonical = None
+    link = soup.find("link", rel=lambda v: v is not None and "canonical" in v)
+    href = link.get("href") if isinstance(link, Tag) else None
+    if isinstance(href, str) and href.strip():
+        canonical = urljoin(url, href.strip())
+    elif meta.get("og:url"):
+        canonical = urljoin(url, meta["og:url"])
+
+    html = soup.find("html")
+    html_lang = html.get("lang") or html.get("xml:lang") if isinstance(html, Tag) else None
+    return PageMetadata(
+        title=_first_str(ld.get("headline"), meta.get("og:title"), meta.get("twitter:title")),
+        site_name=_first_str(meta.get("og:site_name"), publisher_name, meta.get("application-name")),
+        authors=authors,
+        published=_first_str(ld.get("datePublished"), *(meta.get(k) for k in _PUBLISHED_META)),
+        body=_first_str(ld.get("articleBody")),
+        lang=_first_str(html_lang, ld.get("inLanguage"), meta.get("content-language"), meta.get("og:locale")),
+        canonical_url=canonical,
+    )
