@@ -241,7 +241,8 @@ def run_clean(settings: Settings, source_id: str, day: Day, root: Path | None = 
                 source_id,
                 dup.url,
                 codes.DUPLICATE,
-                f"same canonical URL or text as article {original}",
+                f"same {'canonical URL' if dup.article_id == original.article_id else 'text'} as {original.url} "
+                f"(article {original.article_id}), which is kept",
             )
         )
     out = _paths("clean", day, source_id, root) / "articles.jsonl"

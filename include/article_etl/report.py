@@ -9,12 +9,22 @@ from sqlalchemy import Engine, func, select
 from article_etl.warehouse.schema import articles, pipeline_runs, rejects
 
 
+@dataclass(frozen=True)
+class RejectLine:
+    source_id: str
+    stage: str
+    reason: str
+    url: str
+    detail: str
+
+
 @dataclass
 class SourceDay:
     source_id: str
     pages_fetched: int = 0
     articles_loaded: int = 0
     rejects: dict[str, int] = field(default_factory=dict)
+    rejected: list[RejectLine] = field(default_factory=list)
 
 
 def day_report(engine: Engine, ds: str) -> list[SourceDay]:
@@ -39,6 +49,14 @@ def day_report(engine: Engine, ds: str) -> list[SourceDay]:
             .group_by(rejects.c.source_id, rejects.c.reason)
         ):
             out.setdefault(row.source_id, SourceDay(row.source_id)).rejects[row.reason] = int(row.n)
+        for row in conn.execute(
+            select(rejects.c.source_id, rejects.c.stage, rejects.c.reason, rejects.c.url, rejects.c.detail)
+            .where(rejects.c.ds == ds)
+            .order_by(rejects.c.source_id, rejects.c.url)
+        ):
+            out[row.source_id].rejected.append(
+                RejectLine(row.source_id, row.stage, row.reason, row.url, row.detail)
+            )
     return [out[k] for k in sorted(out)]
 
 
@@ -52,4 +70,11 @@ def format_report(ds: str, rows: list[SourceDay]) -> str:
         lines.append(f"{r.source_id:<14} {r.pages_fetched:>7} {r.articles_loaded:>6}  {reasons}")
     if not rows:
         lines.append("(nothing recorded for this day)")
+    quarantined = [r for row in rows for r in row.rejected]
+    if quarantined:
+        lines += ["", "Quarantined (table rejects):"]
+        for rej in quarantined:
+            detail = rej.detail if len(rej.detail) <= 150 else rej.detail[:147] + "..."
+            lines.append(f"  [{rej.source_id}] {rej.reason} at {rej.stage}: {rej.url}")
+            lines.append(f"      {detail}")
     return "\n".join(lines)

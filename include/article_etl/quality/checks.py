@@ -65,23 +65,22 @@ def check_article(
     return out
 
 
-def split_duplicates(batch: list[Article]) -> tuple[list[Article], list[tuple[Article, str]]]:
-    """Split a batch into the articles kept and (duplicate, article_id it duplicates) pairs.
+def split_duplicates(batch: list[Article]) -> tuple[list[Article], list[tuple[Article, Article]]]:
+    """Split a batch into the articles kept and (duplicate, the kept article it duplicates) pairs.
 
     Two records are duplicates when they share a canonical URL (article_id) or a content hash.
     The one kept is the first by URL, so re-running the day keeps the same one.
     """
     kept: list[Article] = []
-    dups: list[tuple[Article, str]] = []
-    seen_hash: dict[str, str] = {}
-    seen_id: set[str] = set()
+    dups: list[tuple[Article, Article]] = []
+    by_id: dict[str, Article] = {}
+    by_hash: dict[str, Article] = {}
     for art in sorted(batch, key=lambda a: a.url):
-        if art.article_id in seen_id:
-            dups.append((art, art.article_id))
-        elif art.content_hash in seen_hash:
-            dups.append((art, seen_hash[art.content_hash]))
+        original = by_id.get(art.article_id) or by_hash.get(art.content_hash)
+        if original is not None:
+            dups.append((art, original))
         else:
             kept.append(art)
-            seen_id.add(art.article_id)
-            seen_hash[art.content_hash] = art.article_id
+            by_id[art.article_id] = art
+            by_hash[art.content_hash] = art
     return kept, dups

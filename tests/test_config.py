@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from article_etl.config import ConfigError, load_settings
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "sources.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_shipped_sources_files_are_valid(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ARTICLE_ETL_DEMO_URL", "http://127.0.0.1:1")
+    assert load_settings(REPO / "include" / "sources.yaml").sources
+    assert [s.id for s in load_settings(REPO / "include" / "demo" / "sources.yaml").sources] == [
+        "xijiang",
+        "luoyang",
+        "harbor",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "sources:\n  - id: a\n    name: A\n    discovery: {kind: atom, url: x}\n",
+            r"sources\.0\.discovery\.kind",
+        ),
+        (
+            "sources:\n  - id: a\n    name: A\n    timezone: Mars/Base\n    discovery: {kind: rss, url: x}\n",
+            "unknown time zone 'Mars/Base'",
+        ),
+        (
+            "sources:\n  - {id: a, name: A, discovery: {kind: rss, url: x}}\n  - {id: a, name: B, discovery: {kind: rss, url: y}}\n",
+            "appears twice",
+        ),
+        (
+            "sources:\n  - {id: a, name: A, discovery: {kind: rss, url: '${NO_SUCH_VAR_X}'}}\n",
+            "NO_SUCH_VAR_X is not set",
+        ),
+        ("sources: [\n", "not valid UTF-8 YAML"),
+        ("- just a list\n", "must be a mapping"),
+    ],
+)
+def test_bad_files_name_the_file_and_the_problem(tmp_path: Path, text: str, message: str) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError, match=message) as info:
+        load_settings(path)
+    assert str(path) in str(info.value)
+
+
+def test_missing_file_says_what_to_do(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="ARTICLE_ETL_SOURCES"):
+        load_settings(tmp_path / "nope.yaml")
+
+
+def test_env_default_is_used(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "sources:\n  - {id: a, name: A, discovery: {kind: rss, url: '${NO_SUCH_VAR_Y:-http://d/rss}'}}\n",
+    )
+    assert load_settings(path).sources[0].discovery.url == "http://d/rss"
