@@ -32,6 +32,16 @@ def dag_parse_seconds(runs: int = 7) -> list[float]:
     return out
 
 
+def cold_process_seconds(code: str, runs: int = 5) -> list[float]:
+    """Wall time of a fresh interpreter running ``code``: a process that has loaded nothing yet."""
+    out = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code], capture_output=True, check=True)
+        out.append(time.perf_counter() - start)
+    return out
+
+
 def extraction_pages_per_second(rounds: int = 3) -> tuple[int, float, float]:
     """Decode + extract every HTML page of the demo site; returns (pages, MB, median pages/s)."""
     from article_etl.demo.site import build_site
@@ -39,7 +49,9 @@ def extraction_pages_per_second(rounds: int = 3) -> tuple[int, float, float]:
     from article_etl.extract import extract_article
 
     pages = [
-        (path, resp) for path, resp in build_site().items() if resp.status == 200 and path.endswith(".html")
+        (path, resp)
+        for path, resp in build_site().items()
+        if resp.status == 200 and path.endswith((".html", ".htm"))
     ]
     size = sum(len(resp.body) for _, resp in pages) / 1e6
     rates = []
@@ -64,6 +76,17 @@ def main() -> None:
                 "dag_parse_seconds_median": round(statistics.median(parse), 4),
                 "dag_parse_seconds_max": round(max(parse), 4),
                 "runs": len(parse),
+            }
+        )
+    )
+    sdk = cold_process_seconds("import airflow.sdk")
+    cold = cold_process_seconds(f"import runpy; runpy.run_path({str(DAG_FILE)!r})")
+    print(
+        json.dumps(
+            {
+                "airflow_sdk_cold_import_seconds_median": round(statistics.median(sdk), 3),
+                "dag_cold_process_seconds_median": round(statistics.median(cold), 3),
+                "runs": len(cold),
             }
         )
     )
