@@ -85,11 +85,12 @@ def _reject(
 def run_discover(settings: Settings, source_id: str, day: Day, root: Path | None = None) -> dict[str, Any]:
     """List the URLs the source published in the interval."""
     source = settings.source(source_id)
-    found = discover(source, day.start, day.end, make_session(settings.fetch), settings.fetch)
+    listing = discover(source, day.start, day.end, make_session(settings.fetch), settings.fetch)
     out = _paths("discover", day, source_id, root) / "urls.jsonl"
-    write_jsonl(out, found)
-    write_jsonl(rejects_path(day, source_id, "discover", root), [])
-    return {"source_id": source_id, "path": str(out), "count": len(found)}
+    write_jsonl(out, listing.found)
+    rejects = [_reject(day, "discover", source_id, p.ref, p.code, p.detail) for p in listing.problems]
+    write_jsonl(rejects_path(day, source_id, "discover", root), rejects)
+    return {"source_id": source_id, "path": str(out), "count": len(listing.found), "rejected": len(rejects)}
 
 
 def run_fetch(settings: Settings, source_id: str, day: Day, root: Path | None = None) -> dict[str, Any]:

@@ -49,13 +49,13 @@ def day_report(engine: Engine, ds: str) -> list[SourceDay]:
             .group_by(rejects.c.source_id, rejects.c.reason)
         ):
             out.setdefault(row.source_id, SourceDay(row.source_id)).rejects[row.reason] = int(row.n)
-        for row in conn.execute(
+        for rej in conn.execute(
             select(rejects.c.source_id, rejects.c.stage, rejects.c.reason, rejects.c.url, rejects.c.detail)
             .where(rejects.c.ds == ds)
             .order_by(rejects.c.source_id, rejects.c.url)
         ):
-            out[row.source_id].rejected.append(
-                RejectLine(row.source_id, row.stage, row.reason, row.url, row.detail)
+            out[rej.source_id].rejected.append(
+                RejectLine(rej.source_id, rej.stage, rej.reason, rej.url, rej.detail)
             )
     return [out[k] for k in sorted(out)]
 

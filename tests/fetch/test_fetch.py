@@ -29,6 +29,7 @@ RSS = b"""<?xml version="1.0" encoding="utf-8"?>
 <item><title>in again</title><link>{base}/a.html</link><pubDate>Wed, 18 Nov 2026 10:00:00 +0800</pubDate></item>
 <item><title>late</title><link>{base}/b.html</link><pubDate>Thu, 19 Nov 2026 09:00:00 +0800</pubDate></item>
 <item><title>undated</title><link>{base}/c.html</link></item>
+<item><title>no link</title><pubDate>Wed, 18 Nov 2026 11:00:00 +0800</pubDate></item>
 </channel></rss>"""
 
 SITEMAP = b"""<?xml version="1.0" encoding="UTF-8"?>
@@ -68,10 +69,29 @@ def test_rss_discovery_takes_the_interval_once(http_server: Any) -> None:
     routes: dict[str, Any] = {}
     base = http_server(routes)
     routes["/rss"] = (200, [("Content-Type", "application/rss+xml")], RSS.replace(b"{base}", base.encode()))
-    found = discover(_source("rss", base + "/rss"), START, END, make_session(SETTINGS), SETTINGS)
+    listing = discover(_source("rss", base + "/rss"), START, END, make_session(SETTINGS), SETTINGS)
+    found = listing.found
     assert [f.url for f in found] == [base + "/a.html", base + "/c.html"]
     assert found[0].listed_published_at == datetime(2026, 11, 18, 2, tzinfo=UTC)
     assert found[1].listed_published_at is None
+    assert [(p.code, p.detail) for p in listing.problems] == [
+        ("missing_url", "listing entry 'no link' has no link")
+    ]
+
+
+def test_entries_over_max_articles_become_problems_not_silence(http_server: Any) -> None:
+    routes: dict[str, Any] = {}
+    base = http_server(routes)
+    routes["/rss"] = (200, [("Content-Type", "application/rss+xml")], RSS.replace(b"{base}", base.encode()))
+    source = Source.model_validate(
+        {"id": "s", "name": "S", "max_articles": 1, "discovery": {"kind": "rss", "url": base + "/rss"}}
+    )
+    listing = discover(source, START, END, make_session(SETTINGS), SETTINGS)
+    assert [f.url for f in listing.found] == [base + "/a.html"]
+    assert [(p.ref, p.code) for p in listing.problems] == [
+        (base + "/c.html", "over_limit"),
+        (base + "/rss#entry-4", "missing_url"),
+    ]
 
 
 def test_sitemap_discovery_reads_news_dates(http_server: Any) -> None:
@@ -82,8 +102,11 @@ def test_sitemap_discovery_reads_news_dates(http_server: Any) -> None:
         [("Content-Type", "application/xml")],
         SITEMAP.replace(b"{base}", base.encode()),
     )
-    found = discover(_source("sitemap", base + "/sitemap.xml"), START, END, make_session(SETTINGS), SETTINGS)
-    assert [(f.url, f.listed_title) for f in found] == [(base + "/n1.html", "n1")]
+    listing = discover(
+        _source("sitemap", base + "/sitemap.xml"), START, END, make_session(SETTINGS), SETTINGS
+    )
+    assert [(f.url, f.listed_title) for f in listing.found] == [(base + "/n1.html", "n1")]
+    assert listing.problems == []
 
 
 def test_broken_feed_names_the_source(http_server: Any) -> None:

@@ -7,6 +7,7 @@ omits dates should not make the pipeline blind.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import requests
@@ -14,11 +15,29 @@ from lxml import etree
 
 from article_etl.config import FetchSettings, Source
 from article_etl.fetch.http import FetchError, fetch
+from article_etl.quality.codes import FETCH_ERROR, HTTP_STATUS, MISSING_URL, OVER_LIMIT
 from article_etl.records import Discovered
 
 
 class DiscoveryError(RuntimeError):
     """The feed or sitemap could not be read; the message names the source and URL."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A listing entry that could not be taken; it becomes a reject, never a silent skip."""
+
+    ref: str
+    code: str
+    detail: str
+
+
+@dataclass
+class Discovery:
+    """What a listing gave for the interval: the URLs to fetch and the entries that failed."""
+
+    found: list[Discovered] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
 
 
 def discover(
@@ -27,7 +46,7 @@ def discover(
     end: datetime,
     session: requests.Session,
     settings: FetchSettings,
-) -> list[Discovered]:
+) -> Discovery:
     """The source's articles listed for [start, end), each URL once, in listing order."""
     url = source.discovery.url
     try:
@@ -39,19 +58,37 @@ def discover(
             f"source {source.id}: {source.discovery.kind} {url} answered HTTP {cap.status}; "
             "check discovery.url in the sources file"
         )
+    problems: list[Problem] = []
     if source.discovery.kind == "rss":
         entries = _from_feed(source.id, cap.body, url)
     else:
-        entries = _from_sitemap(source.id, cap.body, url, session, settings)
+        entries = _from_sitemap(source.id, cap.body, url, session, settings, problems)
     seen: set[str] = set()
-    out: list[Discovered] = []
-    for entry in entries:
+    result = Discovery(problems=problems)
+    for index, entry in enumerate(entries):
         when = entry.listed_published_at
         if entry.url in seen or (when is not None and not start <= when < end):
+            continue  # a repeat, or another day's article: that day's run takes it
+        if not entry.url:
+            result.problems.append(
+                Problem(
+                    f"{url}#entry-{index}", MISSING_URL, f"listing entry {entry.listed_title!r} has no link"
+                )
+            )
             continue
         seen.add(entry.url)
-        out.append(entry)
-    return out[: source.max_articles]
+        if len(result.found) >= source.max_articles:
+            result.problems.append(
+                Problem(
+                    entry.url,
+                    OVER_LIMIT,
+                    f"beyond max_articles={source.max_articles} for one day; raise it "
+                    "in the sources file to take more",
+                )
+            )
+            continue
+        result.found.append(entry)
+    return result
 
 
 def _from_feed(source_id: str, body: bytes, url: str) -> list[Discovered]:
@@ -62,9 +99,7 @@ def _from_feed(source_id: str, body: bytes, url: str) -> list[Discovered]:
         raise DiscoveryError(f"source {source_id}: feed {url} is not RSS/Atom ({feed.bozo_exception})")
     out = []
     for entry in feed.entries:
-        link = entry.get("link")
-        if not link:
-            continue
+        link = entry.get("link") or ""
         parsed = entry.get("published_parsed") or entry.get("updated_parsed")
         when = datetime(*parsed[:6]).replace(tzinfo=UTC) if parsed else None
         out.append(
@@ -80,7 +115,13 @@ _NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"
 
 
 def _from_sitemap(
-    source_id: str, body: bytes, url: str, session: requests.Session, settings: FetchSettings, depth: int = 0
+    source_id: str,
+    body: bytes,
+    url: str,
+    session: requests.Session,
+    settings: FetchSettings,
+    problems: list[Problem],
+    depth: int = 0,
 ) -> list[Discovered]:
     try:
         root = etree.fromstring(body, parser=etree.XMLParser(resolve_entities=False, no_network=True))
@@ -89,14 +130,23 @@ def _from_sitemap(
     out: list[Discovered] = []
     if root.tag == f"{_SM}sitemapindex" and depth < 2:
         for loc in root.iter(f"{_SM}loc"):
-            child = fetch(session, (loc.text or "").strip(), settings)
+            child_url = (loc.text or "").strip()
+            try:
+                child = fetch(session, child_url, settings)
+            except FetchError as exc:
+                problems.append(Problem(child_url, FETCH_ERROR, f"child sitemap: {exc}"))
+                continue
             if 200 <= child.status < 300:
-                out.extend(_from_sitemap(source_id, child.body, child.url, session, settings, depth + 1))
+                out.extend(
+                    _from_sitemap(source_id, child.body, child.url, session, settings, problems, depth + 1)
+                )
+            else:
+                problems.append(
+                    Problem(child_url, HTTP_STATUS, f"child sitemap answered HTTP {child.status}")
+                )
         return out
     for node in root.iter(f"{_SM}url"):
         loc = (node.findtext(f"{_SM}loc") or "").strip()
-        if not loc:
-            continue
         stamp = node.findtext(f"{_NEWS}news/{_NEWS}publication_date") or node.findtext(f"{_SM}lastmod")
         title = node.findtext(f"{_NEWS}news/{_NEWS}title")
         out.append(

@@ -26,6 +26,7 @@ OUT_OF_WINDOW = "out_of_window"
 DUPLICATE = "duplicate"
 ROUNDTRIP_MISMATCH = "roundtrip_mismatch"
 EXTRACT_ERROR = "extract_error"
+OVER_LIMIT = "over_limit"
 
 DESCRIPTIONS: dict[str, str] = {
     HTTP_STATUS: "the page did not answer 2xx",
@@ -48,4 +49,5 @@ DESCRIPTIONS: dict[str, str] = {
     DUPLICATE: "the same article as another one (same canonical URL or text)",
     ROUNDTRIP_MISMATCH: "text read back from the warehouse differs from what was written",
     EXTRACT_ERROR: "the extractor failed on this page",
+    OVER_LIMIT: "listed beyond the source's max_articles for one day",
 }
