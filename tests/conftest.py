@@ -81,3 +81,11 @@ def data_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("ARTICLE_ETL_HOME", str(home))
     monkeypatch.delenv("ARTICLE_ETL_WAREHOUSE_URL", raising=False)
     return home
+
+
+@pytest.fixture
+def sqlite_engine(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A warehouse in a fresh SQLite file, schema created."""
+    from article_etl.warehouse import get_engine
+
+    return get_engine(f"sqlite:///{tmp_path / 'w.db'}")

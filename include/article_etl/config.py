@@ -58,6 +58,9 @@ class CheckThresholds(BaseModel):
     # on a Chinese site is not in the wrong script.
     wrong_script_min_letters: int = 20
     min_body_chars: int = 120
+    # Two bodies whose SimHashes differ in at most this many of 64 bits are the same story
+    # (syndicated copies); -1 turns near-duplicate detection off.
+    near_duplicate_max_distance: int = Field(default=4, ge=-1, le=16)
     published_tolerance_hours: float = 24.0
 
 

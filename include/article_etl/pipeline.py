@@ -30,6 +30,7 @@ from article_etl.fetch import (
 from article_etl.identity import article_id, canonical_url, content_hash
 from article_etl.quality import codes
 from article_etl.quality.checks import check_article, split_duplicates
+from article_etl.quality.near_duplicates import distance, simhash
 from article_etl.records import Article, Discovered, DQResult, Page, Reject
 from article_etl.storage import partition, read_jsonl, write_jsonl
 
@@ -196,6 +197,7 @@ def build_article(source: Source, page: Page, body: bytes, ds: str) -> Article:
         detected_encoding=decoded.encoding,
         encoding_method=decoded.method,
         content_hash=content_hash(body_text or ""),
+        simhash=simhash(body_text) if body_text else "",
         char_count=len("".join((body_text or "").split())),
         ds=ds,
         repairs=repairs,
@@ -233,7 +235,7 @@ def run_clean(settings: Settings, source_id: str, day: Day, root: Path | None = 
             rejects.append(_reject(day, "clean", source_id, page.url, failures[0].code, detail, raw_ref))
         else:
             passed.append(art)
-    kept, dups = split_duplicates(passed)
+    kept, dups = split_duplicates(passed, near_max=settings.checks.near_duplicate_max_distance)
     for dup, original in dups:
         rejects.append(
             _reject(
@@ -242,7 +244,7 @@ def run_clean(settings: Settings, source_id: str, day: Day, root: Path | None = 
                 source_id,
                 dup.url,
                 codes.DUPLICATE,
-                f"same {'canonical URL' if dup.article_id == original.article_id else 'text'} as {original.url} "
+                f"same {_sameness(dup, original)} as {original.url} "
                 f"(article {original.article_id}), which is kept",
             )
         )
@@ -250,6 +252,14 @@ def run_clean(settings: Settings, source_id: str, day: Day, root: Path | None = 
     write_jsonl(out, kept)
     write_jsonl(rejects_path(day, source_id, "clean", root), rejects)
     return {"source_id": source_id, "path": str(out), "count": len(kept), "rejected": len(rejects)}
+
+
+def _sameness(dup: Article, original: Article) -> str:
+    if dup.article_id == original.article_id:
+        return "canonical URL"
+    if dup.content_hash == original.content_hash:
+        return "text"
+    return f"story (near-duplicate text, SimHash {distance(dup.simhash, original.simhash)} of 64 bits apart)"
 
 
 def run_validate(settings: Settings, source_id: str, day: Day, root: Path | None = None) -> dict[str, Any]:
@@ -333,6 +343,7 @@ def run_load(
         dq_rows=[d.__dict__ for d in dq],
         counts=counts,
         run_id=day.run_id,
+        near_duplicate_max_distance=settings.checks.near_duplicate_max_distance,
     )
     discovered = counts["discover"]["urls"]
     rate = result.rejected / discovered if discovered else 0.0

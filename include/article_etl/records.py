@@ -82,6 +82,7 @@ class Article:
     char_count: int
     ds: str
     repairs: list[str] = field(default_factory=list)
+    simhash: str = ""
 
 
 @dataclass

@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, create_engine, select, text
@@ -64,11 +63,6 @@ def snapshot(engine: Engine) -> tuple[list[tuple[object, ...]], ...]:
             sorted(tuple(r) for r in conn.execute(select(*[c for c in t.columns if c.name != "id"])))
             for t in (articles, rejects, pipeline_runs)
         )
-
-
-@pytest.fixture
-def sqlite_engine(tmp_path: Path) -> Engine:
-    return get_engine(f"sqlite:///{tmp_path / 'w.db'}")
 
 
 @pytest.fixture

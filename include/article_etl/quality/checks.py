@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from article_etl.config import CheckThresholds
 from article_etl.encoding import find_text_problems
 from article_etl.quality import codes
+from article_etl.quality.near_duplicates import distance
 from article_etl.records import Article
 
 
@@ -65,11 +66,14 @@ def check_article(
     return out
 
 
-def split_duplicates(batch: list[Article]) -> tuple[list[Article], list[tuple[Article, Article]]]:
+def split_duplicates(
+    batch: list[Article], near_max: int = -1
+) -> tuple[list[Article], list[tuple[Article, Article]]]:
     """Split a batch into the articles kept and (duplicate, the kept article it duplicates) pairs.
 
-    Two records are duplicates when they share a canonical URL (article_id) or a content hash.
-    The one kept is the first by URL, so re-running the day keeps the same one.
+    Two records are duplicates when they share a canonical URL (article_id) or a content hash, or
+    (with ``near_max`` >= 0) their SimHashes are at most ``near_max`` bits apart. The one kept is
+    the first by URL, so re-running the day keeps the same one.
     """
     kept: list[Article] = []
     dups: list[tuple[Article, Article]] = []
@@ -77,6 +81,10 @@ def split_duplicates(batch: list[Article]) -> tuple[list[Article], list[tuple[Ar
     by_hash: dict[str, Article] = {}
     for art in sorted(batch, key=lambda a: a.url):
         original = by_id.get(art.article_id) or by_hash.get(art.content_hash)
+        if original is None and near_max >= 0 and art.simhash:
+            original = next(
+                (k for k in kept if k.simhash and distance(k.simhash, art.simhash) <= near_max), None
+            )
         if original is not None:
             dups.append((art, original))
         else:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, select
@@ -19,9 +20,11 @@ from sqlalchemy.dialects import mysql, postgresql, sqlite
 
 from article_etl.config import Source
 from article_etl.quality.codes import DUPLICATE, ROUNDTRIP_MISMATCH
+from article_etl.quality.near_duplicates import distance
 from article_etl.records import Article, Reject
 from article_etl.warehouse.schema import articles, dq_results, pipeline_runs, rejects, sources
 
+NEAR_DUPLICATE_DAYS = timedelta(days=3)
 _TEXT_COLUMNS = ("title", "body", "author", "site_name")
 
 
@@ -43,6 +46,7 @@ def load_partition(
     dq_rows: Sequence[dict[str, Any]],
     counts: dict[str, dict[str, float]],
     run_id: str | None,
+    near_duplicate_max_distance: int = -1,
 ) -> LoadResult:
     """Upsert ``batch`` and replace the partition's rejects, dq results and counts."""
     with engine.begin() as conn:
@@ -52,7 +56,7 @@ def load_partition(
             [{"source_id": source.id, "name": source.name, "lang": source.lang, "timezone": source.timezone}],
             ["source_id"],
         )
-        keep, dup_rejects = _split_warehouse_duplicates(conn, batch, ds, run_id)
+        keep, dup_rejects = _split_warehouse_duplicates(conn, batch, ds, run_id, near_duplicate_max_distance)
         # A day that is re-run may have lost articles it had before (say a page now fails a check):
         # remove this partition's rows that are no longer in the batch so the day is what this run says.
         keep_ids = [a.article_id for a in keep]
@@ -97,23 +101,62 @@ def load_partition(
 
 
 def _split_warehouse_duplicates(
-    conn: Connection, batch: Sequence[Article], ds: str, run_id: str | None
+    conn: Connection, batch: Sequence[Article], ds: str, run_id: str | None, near_max: int
 ) -> tuple[list[Article], list[Reject]]:
-    """Articles whose text the warehouse already holds under another article_id become rejects."""
-    hashes = {a.content_hash for a in batch}
-    if not hashes:
+    """Articles the warehouse already holds under another article_id become duplicate rejects:
+    the same text (content hash), or nearly the same text published within a few days (SimHash,
+    at most ``near_max`` bits apart; -1 turns that off). This day's own rows of this source are
+    not compared with, since this load replaces them."""
+    if not batch:
         return [], []
-    existing = {
-        row.content_hash: row.article_id
+    source_id = batch[0].source_id
+    others = ~((articles.c.source_id == source_id) & (articles.c.ds == ds))
+    exact = {
+        row.content_hash: row
         for row in conn.execute(
-            select(articles.c.content_hash, articles.c.article_id).where(articles.c.content_hash.in_(hashes))
+            select(articles.c.content_hash, articles.c.article_id, articles.c.url).where(
+                articles.c.content_hash.in_({a.content_hash for a in batch})
+            )
         )
     }
+    near: list[Any] = []
+    dated = [a.published_at for a in batch if a.published_at is not None]
+    if near_max >= 0 and dated:
+        near = list(
+            conn.execute(
+                select(articles.c.article_id, articles.c.url, articles.c.simhash).where(
+                    others,
+                    articles.c.simhash != "",
+                    articles.c.published_at >= min(dated) - NEAR_DUPLICATE_DAYS,
+                    articles.c.published_at <= max(dated) + NEAR_DUPLICATE_DAYS,
+                )
+            )
+        )
     keep: list[Article] = []
     out: list[Reject] = []
     for art in batch:
-        owner = existing.get(art.content_hash)
-        if owner is not None and owner != art.article_id:
+        owner = exact.get(art.content_hash)
+        detail = None
+        if owner is not None and owner.article_id != art.article_id:
+            detail = f"same text as {owner.url} (article {owner.article_id}), already in the warehouse"
+        elif art.simhash:
+            close = min(
+                (
+                    (distance(art.simhash, row.simhash), row)
+                    for row in near
+                    if row.article_id != art.article_id
+                ),
+                default=None,
+                key=lambda pair: pair[0],
+            )
+            if close is not None and close[0] <= near_max:
+                detail = (
+                    f"near-duplicate of {close[1].url} (article {close[1].article_id}), already in the warehouse: "
+                    f"SimHash {close[0]} of 64 bits apart (checks.near_duplicate_max_distance is {near_max})"
+                )
+        if detail is None:
+            keep.append(art)
+        else:
             out.append(
                 Reject(
                     ds=ds,
@@ -121,12 +164,10 @@ def _split_warehouse_duplicates(
                     source_id=art.source_id,
                     url=art.url,
                     reason=DUPLICATE,
-                    detail=f"same text as article {owner} already in the warehouse",
+                    detail=detail,
                     run_id=run_id,
                 )
             )
-        else:
-            keep.append(art)
     return keep, out
 
 
@@ -177,6 +218,7 @@ def _article_row(art: Article) -> dict[str, Any]:
         "detected_encoding": art.detected_encoding,
         "encoding_method": art.encoding_method,
         "content_hash": art.content_hash,
+        "simhash": art.simhash,
         "char_count": art.char_count,
         "repairs": ",".join(art.repairs),
         "ds": art.ds,

@@ -47,6 +47,7 @@ articles = Table(
     Column("detected_encoding", String(32), nullable=False),
     Column("encoding_method", String(32), nullable=False),
     Column("content_hash", String(64), nullable=False, index=True),
+    Column("simhash", String(16), nullable=False, default="", comment="64-bit SimHash of the body, hex"),
     Column("char_count", Integer, nullable=False),
     Column("repairs", String(255), nullable=False, default=""),
     Column("ds", String(10), nullable=False, index=True),

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from sqlalchemy import Engine, select
+
+from article_etl.config import Source
+from article_etl.quality.checks import split_duplicates
+from article_etl.quality.near_duplicates import distance, simhash
+from article_etl.warehouse import load_partition
+from article_etl.warehouse.schema import articles, rejects
+from tests.warehouse.test_load import DS, make_article
+
+SEEDS = sorted((Path(__file__).resolve().parents[2] / "include" / "demo" / "seeds").glob("00*.txt"))
+STORY = SEEDS[2].read_text(encoding="utf-8")
+
+
+def syndicated(text: str) -> str:
+    """What a second site does to a story: a source line added, the footer cut."""
+    lines = text.splitlines()
+    return "\n".join([*lines[:5], "(来源: 肇庆日报 转载)", *lines[5:-3]])
+
+
+def test_syndicated_copy_is_close_and_other_stories_are_far() -> None:
+    assert distance(simhash(STORY), simhash(syndicated(STORY))) <= 4
+    others = [p.read_text(encoding="utf-8") for p in SEEDS if p != SEEDS[2]]
+    assert min(distance(simhash(STORY), simhash(o)) for o in others) > 16
+
+
+def test_english_text_uses_word_shingles() -> None:
+    story = " ".join(
+        f"The ferry council met on day {i} to discuss winter fares and the harbour." for i in range(30)
+    )
+    assert distance(simhash(story), simhash(story + " Reporting by Jane Doe.")) <= 4
+    assert distance(simhash(story), simhash(story.replace("ferry", "library").replace("fares", "books"))) > 4
+
+
+def _with_hash(url: str, body: str):  # type: ignore[no-untyped-def]
+    return replace(make_article(url, body), simhash=simhash(body))
+
+
+def test_near_duplicates_in_a_batch_keep_the_first_by_url() -> None:
+    a, b = _with_hash("http://x/a", STORY), _with_hash("http://x/b", syndicated(STORY))
+    kept, dups = split_duplicates([b, a], near_max=4)
+    assert [k.url for k in kept] == ["http://x/a"]
+    assert [(d.url, o.url) for d, o in dups] == [("http://x/b", "http://x/a")]
+    assert split_duplicates([b, a], near_max=-1)[1] == []
+
+
+def test_a_story_syndicated_by_another_source_is_recorded_as_duplicate_of_the_kept_one(
+    sqlite_engine: Engine,
+) -> None:
+    first = Source.model_validate(
+        {"id": "xj", "name": "A", "discovery": {"kind": "rss", "url": "http://a/rss"}}
+    )
+    second = Source.model_validate(
+        {"id": "zq", "name": "B", "discovery": {"kind": "rss", "url": "http://b/rss"}}
+    )
+    original = _with_hash("http://a/story", STORY)
+    copy = replace(_with_hash("http://b/copy", syndicated(STORY)), source_id="zq")
+    for source, batch in ((first, [original]), (second, [copy]), (second, [copy])):
+        load_partition(
+            sqlite_engine,
+            source=source,
+            ds=DS,
+            batch=batch,
+            partition_rejects=[],
+            dq_rows=[],
+            counts={},
+            run_id="r",
+            near_duplicate_max_distance=4,
+        )
+    with sqlite_engine.connect() as conn:
+        assert conn.execute(select(articles.c.url)).scalars().all() == ["http://a/story"]
+        row = conn.execute(
+            select(rejects.c.source_id, rejects.c.reason, rejects.c.url, rejects.c.detail)
+        ).one()
+    assert (row.source_id, row.reason, row.url) == ("zq", "duplicate", "http://b/copy")
+    assert "near-duplicate of http://a/story" in row.detail
