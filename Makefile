@@ -43,3 +43,6 @@ clean:
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+eval: $(STAMP)
+	$(BIN)/python -m bench.eval.harness

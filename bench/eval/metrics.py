@@ -127,4 +127,3 @@ def _local_day(value: datetime | date, page_tz: tzinfo) -> date:
 def _utc_minute(value: datetime, page_tz: tzinfo) -> tuple[int, int, int, int, int]:
     utc = _aware(value, page_tz).astimezone(UTC)
     return (utc.year, utc.month, utc.day, utc.hour, utc.minute)
-
