@@ -23,6 +23,7 @@ from article_etl.extract.fields import (
     meta_lines,
     published_from_page,
     select_text,
+    short_lines,
     split_title,
     text_of,
     title_from_page,
@@ -121,16 +122,17 @@ def extract_article(
     lang = detect_lang(meta.lang, text_of(soup.body or soup), lang_hint)
     # Templates put the byline/date in boxes pruning may remove ("location", "top"), so keep
     # the full page's lines as a fallback for after the pruned page has been searched.
-    full_lines = meta_lines(soup)
+    # (Only its text is kept now; it is split into lines only when the pruned page falls short.)
+    full_text = soup.get_text("\n")
     # From here on ``soup`` is pruned: furniture is gone, so byline/date search sees less noise.
     body = _drop_title(_body(soup, html, meta, selectors, lang), title)
     pruned_lines = meta_lines(soup)
-    author = author or author_from_page(soup, pruned_lines) or author_from_page(soup, full_lines)
-    published = (
-        published
-        or published_from_page(soup, pruned_lines, timezone)
-        or published_from_page(soup, full_lines, timezone)
-    )
+    author = author or author_from_page(soup, pruned_lines)
+    published = published or published_from_page(soup, pruned_lines, timezone)
+    if author is None or published is None:
+        full_lines = short_lines(full_text)
+        author = author or author_from_page(soup, full_lines)
+        published = published or published_from_page(soup, full_lines, timezone)
     return ExtractedArticle(
         title=title or None,
         body=body or None,

@@ -71,17 +71,36 @@ def title_from_page(soup: BeautifulSoup) -> tuple[str | None, str | None]:
 
 def meta_lines(soup: BeautifulSoup) -> list[str]:
     """Short text lines of the (pruned) page, where bylines and date stamps live."""
+    return short_lines(soup.get_text("\n"))
+
+
+def short_lines(text: str) -> list[str]:
+    """The normalised short lines of a page's text (see ``meta_lines``)."""
     lines: list[str] = []
-    for raw in soup.get_text("\n").split("\n"):
+    for raw in text.split("\n"):
         line = normalise_text(raw)
         if line and len(line) <= _MAX_META_LINE:
             lines.append(line)
     return lines
 
 
+_AUTHOR_CLASSES = frozenset({"byline", "author", "writer", "editor-name"})
+
+
+def _is_author_tag(tag: Tag) -> bool:
+    """``[rel~=author], [itemprop=author], .byline, .author, .writer, .editor-name`` — as a predicate,
+    because soupsieve's CSS matching was 15% of extraction time."""
+    classes = tag.get_attribute_list("class")
+    return (
+        "author" in tag.get_attribute_list("rel")
+        or tag.get("itemprop") == "author"
+        or any(c in _AUTHOR_CLASSES for c in classes)
+    )
+
+
 def author_from_page(soup: BeautifulSoup, lines: list[str]) -> str | None:
     """Reporters from rel=author, byline-classed elements, or a byline line among ``lines``."""
-    for tag in soup.select('[rel~="author"], [itemprop="author"], .byline, .author, .writer, .editor-name'):
+    for tag in soup.find_all(_is_author_tag):
         if isinstance(tag, Tag) and (found := author_from_value(text_of(tag))):
             return found
     for line in lines:
