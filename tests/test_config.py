@@ -66,3 +66,21 @@ def test_env_default_is_used(tmp_path: Path) -> None:
         "sources:\n  - {id: a, name: A, discovery: {kind: rss, url: '${NO_SUCH_VAR_Y:-http://d/rss}'}}\n",
     )
     assert load_settings(path).sources[0].discovery.url == "http://d/rss"
+
+
+def test_timezone_defaults_follow_the_source(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """sources:
+  - {id: a, name: A, lang: zh, discovery: {kind: rss, url: 'http://a.com/rss'}}
+  - {id: b, name: B, lang: en, discovery: {kind: rss, url: 'http://news.gov.cn/rss'}}
+  - {id: c, name: C, lang: en, discovery: {kind: rss, url: 'http://c.com/rss'}}
+  - {id: d, name: D, lang: en, timezone: America/New_York, discovery: {kind: rss, url: 'http://d.com/rss'}}
+""",
+    )
+    assert [s.timezone for s in load_settings(path).sources] == [
+        "Asia/Shanghai",
+        "Asia/Shanghai",
+        "UTC",
+        "America/New_York",
+    ]

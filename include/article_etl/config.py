@@ -10,10 +10,11 @@ import os
 import re
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 INCLUDE_DIR = PACKAGE_DIR.parent
@@ -71,16 +72,29 @@ class Source(BaseModel):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
     name: str
     lang: str = "zh"
-    timezone: str = "Asia/Shanghai"
+    # Default: Asia/Shanghai for Chinese-language or .cn sources, else UTC (see _default_timezone).
+    timezone: str = ""
     discovery: Discovery
     selectors: Selectors = Selectors()
     max_reject_rate: float = Field(default=0.5, ge=0.0, le=1.0)
     max_articles: int = Field(default=500, ge=1)
     enabled: bool = True
 
+    @model_validator(mode="after")
+    def _default_timezone(self) -> Source:
+        """Pages print local times without an offset; a wrong zone shifts every date. China has one
+        zone, so zh and .cn sources get it; anything else must say, or is read as UTC."""
+        if not self.timezone:
+            host = urlsplit(self.discovery.url).hostname or ""
+            chinese = self.lang.lower().startswith("zh") or host.endswith(".cn")
+            self.timezone = "Asia/Shanghai" if chinese else "UTC"
+        return self
+
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
+        if not value:
+            return value
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
