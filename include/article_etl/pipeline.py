@@ -345,7 +345,8 @@ def run_load(
         run_id=day.run_id,
         near_duplicate_max_distance=settings.checks.near_duplicate_max_distance,
     )
-    discovered = counts["discover"]["urls"]
+    # Everything the listing gave: the URLs taken plus the entries discovery itself rejected.
+    discovered = counts["discover"]["urls"] + len(stage_rejects["discover"])
     rate = result.rejected / discovered if discovered else 0.0
     summary = {
         "source_id": source_id,

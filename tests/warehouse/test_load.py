@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -98,11 +99,57 @@ def test_rerun_of_a_day_changes_nothing(sqlite_engine: Engine) -> None:
     assert len(first[1]) == 1
 
 
-def test_rerun_removes_articles_the_day_no_longer_has(sqlite_engine: Engine) -> None:
+def _reject(url: str, reason: str = "http_status") -> Reject:
+    return Reject(ds=DS, stage="fetch", source_id="xj", url=url, reason=reason, detail="test")
+
+
+def _urls(engine: Engine) -> list[str]:
+    with engine.connect() as conn:
+        return sorted(conn.execute(select(articles.c.url)).scalars())
+
+
+def test_rerun_removes_an_article_the_day_now_rejects_and_says_why(sqlite_engine: Engine) -> None:
     load(sqlite_engine, [make_article("http://x/a", "甲" * 200), make_article("http://x/b", "乙" * 200)])
-    load(sqlite_engine, [make_article("http://x/a", "甲" * 200)])
+    load(sqlite_engine, [make_article("http://x/a", "甲" * 200)], [_reject("http://x/b")])
+    assert _urls(sqlite_engine) == ["http://x/a"]
     with sqlite_engine.connect() as conn:
-        assert [r.url for r in conn.execute(select(articles.c.url))] == ["http://x/a"]
+        assert conn.execute(select(rejects.c.url, rejects.c.reason)).all() == [("http://x/b", "http_status")]
+
+
+def test_rerun_that_no_longer_lists_a_page_keeps_its_row(sqlite_engine: Engine) -> None:
+    """A feed that has dropped old entries must not empty a backfilled day without a word."""
+    load(sqlite_engine, [make_article("http://x/a", "甲" * 200)])
+    load(sqlite_engine, [])
+    assert _urls(sqlite_engine) == ["http://x/a"]
+
+
+def test_rerun_where_the_kept_copy_now_fails_keeps_the_other_copy(sqlite_engine: Engine) -> None:
+    text = "同一篇文章" * 50
+    load(sqlite_engine, [make_article("http://x/u1", text)], [_reject("http://x/u2", "duplicate")])
+    load(sqlite_engine, [make_article("http://x/u2", text)], [_reject("http://x/u1")])
+    assert _urls(sqlite_engine) == ["http://x/u2"]
+
+
+def test_an_article_seen_again_on_a_later_day_stays_on_its_first_day(sqlite_engine: Engine) -> None:
+    art = make_article("http://x/undated", "未注明日期的文章" * 30)
+    load(sqlite_engine, [art])
+    later = replace(art, ds="2026-11-19")
+    load_partition(
+        sqlite_engine,
+        source=SOURCE,
+        ds="2026-11-19",
+        batch=[later],
+        partition_rejects=[],
+        dq_rows=[],
+        counts={},
+        run_id="r2",
+    )
+    load(sqlite_engine, [art])
+    with sqlite_engine.connect() as conn:
+        assert conn.execute(select(articles.c.url, articles.c.ds)).all() == [("http://x/undated", DS)]
+        dup = conn.execute(select(rejects.c.ds, rejects.c.reason, rejects.c.detail)).one()
+    assert (dup.ds, dup.reason) == ("2026-11-19", "duplicate")
+    assert f"ds={DS}" in dup.detail
 
 
 def test_same_text_under_another_url_is_a_duplicate_reject(sqlite_engine: Engine) -> None:

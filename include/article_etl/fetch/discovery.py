@@ -15,7 +15,7 @@ from lxml import etree
 
 from article_etl.config import FetchSettings, Source
 from article_etl.fetch.http import FetchError, fetch
-from article_etl.quality.codes import FETCH_ERROR, HTTP_STATUS, MISSING_URL, OVER_LIMIT
+from article_etl.quality.codes import FETCH_ERROR, HTTP_STATUS, MISSING_URL, OVER_LIMIT, SITEMAP_TOO_DEEP
 from article_etl.records import Discovered
 
 
@@ -128,7 +128,17 @@ def _from_sitemap(
     except etree.XMLSyntaxError as exc:
         raise DiscoveryError(f"source {source_id}: sitemap {url} is not XML ({exc})") from exc
     out: list[Discovered] = []
-    if root.tag == f"{_SM}sitemapindex" and depth < 2:
+    if root.tag == f"{_SM}sitemapindex" and depth >= 2:
+        problems.append(
+            Problem(
+                url,
+                SITEMAP_TOO_DEEP,
+                "sitemap index nested more than two levels deep; list the inner "
+                "sitemaps in the sources file instead",
+            )
+        )
+        return out
+    if root.tag == f"{_SM}sitemapindex":
         for loc in root.iter(f"{_SM}loc"):
             child_url = (loc.text or "").strip()
             try:

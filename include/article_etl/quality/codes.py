@@ -27,6 +27,7 @@ DUPLICATE = "duplicate"
 ROUNDTRIP_MISMATCH = "roundtrip_mismatch"
 EXTRACT_ERROR = "extract_error"
 OVER_LIMIT = "over_limit"
+SITEMAP_TOO_DEEP = "sitemap_too_deep"
 
 DESCRIPTIONS: dict[str, str] = {
     HTTP_STATUS: "the page did not answer 2xx",
@@ -50,4 +51,5 @@ DESCRIPTIONS: dict[str, str] = {
     ROUNDTRIP_MISMATCH: "text read back from the warehouse differs from what was written",
     EXTRACT_ERROR: "the extractor failed on this page",
     OVER_LIMIT: "listed beyond the source's max_articles for one day",
+    SITEMAP_TOO_DEEP: "a sitemap index nested deeper than discovery follows",
 }

@@ -24,6 +24,10 @@ _CONTROL_RE = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
 _MOJIBAKE_RE = "锟斤拷|烫烫烫|屯屯屯|Ã[\u0080-\u00bf]|â€[\u0080-\u203a™œ\u009d]|ä¸|æ–"
 
 
+class GateError(RuntimeError):
+    """The suite itself failed to run; the validate task fails rather than passing rows unchecked."""
+
+
 @dataclass(frozen=True)
 class ExpectationSpec:
     """One expectation, the reason code a failing row gets, and its GX class name and kwargs."""
@@ -142,7 +146,23 @@ def validate_rows(rows: Sequence[dict[str, Any]], thresholds: CheckThresholds) -
         for item in unexpected:
             article_id = str(item["article_id"])
             outcome.failures.setdefault(article_id, []).append((spec.code, f"expectation {spec.name} failed"))
+        error = _error_of(res.exception_info)
+        if error and not unexpected:
+            # An expectation that could not run must not pass the batch through unchecked.
+            raise GateError(f"expectation {spec.name} could not be evaluated: {error}")
     return outcome
+
+
+def _error_of(info: Any) -> str | None:
+    """The exception message GX recorded for an expectation, if it raised. GX keeps it either flat
+    or keyed by the metric that failed, depending on where the error happened."""
+    if not isinstance(info, dict):
+        return None
+    entries = [info] if "raised_exception" in info else [v for v in info.values() if isinstance(v, dict)]
+    for entry in entries:
+        if entry.get("raised_exception"):
+            return str(entry.get("exception_message") or "unknown error")
+    return None
 
 
 def _summary(spec: ExpectationSpec, success: bool, element_count: int, unexpected: int) -> dict[str, Any]:

@@ -65,7 +65,12 @@ def get_engine(url: str) -> Engine:
     engine = create_engine(url, **kwargs)  # type: ignore[arg-type]
     if url.startswith("sqlite"):
         event.listen(engine, "connect", _sqlite_pragmas)
-    metadata.create_all(engine)
+    try:
+        metadata.create_all(engine)
+    except Exception:
+        # Mapped load tasks may race to create the schema of a fresh warehouse: the loser retries
+        # once, when the tables exist and create_all has nothing left to do.
+        metadata.create_all(engine)
     return engine
 
 

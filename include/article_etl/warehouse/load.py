@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, select
+from sqlalchemy import Connection, Engine, delete, select, text
 from sqlalchemy.dialects import mysql, postgresql, sqlite
 
 from article_etl.config import Source
@@ -25,6 +25,7 @@ from article_etl.records import Article, Reject
 from article_etl.warehouse.schema import articles, dq_results, pipeline_runs, rejects, sources
 
 NEAR_DUPLICATE_DAYS = timedelta(days=3)
+_LOCK_KEY = 0x41525445  # "ARTE": the advisory lock every load takes
 _TEXT_COLUMNS = ("title", "body", "author", "site_name")
 
 
@@ -49,55 +50,102 @@ def load_partition(
     near_duplicate_max_distance: int = -1,
 ) -> LoadResult:
     """Upsert ``batch`` and replace the partition's rejects, dq results and counts."""
-    with engine.begin() as conn:
-        _upsert(
-            conn,
-            sources,
-            [{"source_id": source.id, "name": source.name, "lang": source.lang, "timezone": source.timezone}],
-            ["source_id"],
-        )
-        keep, dup_rejects = _split_warehouse_duplicates(conn, batch, ds, run_id, near_duplicate_max_distance)
-        # A day that is re-run may have lost articles it had before (say a page now fails a check):
-        # remove this partition's rows that are no longer in the batch so the day is what this run says.
-        keep_ids = [a.article_id for a in keep]
-        conn.execute(
-            delete(articles).where(
-                articles.c.source_id == source.id, articles.c.ds == ds, articles.c.article_id.notin_(keep_ids)
-            )
-        )
-        rows = [_article_row(a) for a in keep]
-        if rows:
-            _upsert(conn, articles, rows, ["article_id"])
-        damaged = _roundtrip_mismatches(conn, keep, ds, run_id)
-        if damaged:
-            conn.execute(delete(articles).where(articles.c.article_id.in_(list(damaged))))
-        mismatched = list(damaged.values())
-        all_rejects = [*partition_rejects, *dup_rejects, *mismatched]
-        conn.execute(delete(rejects).where(rejects.c.ds == ds, rejects.c.source_id == source.id))
-        if all_rejects:
-            conn.execute(rejects.insert(), [_reject_row(r, run_id) for r in all_rejects])
-        conn.execute(delete(dq_results).where(dq_results.c.ds == ds, dq_results.c.source_id == source.id))
-        if dq_rows:
-            conn.execute(dq_results.insert(), list(dq_rows))
-        counts = {
-            **counts,
-            "load": {
-                **counts.get("load", {}),
-                "loaded": len(keep) - len(mismatched),
-                "rejected": len(dup_rejects) + len(mismatched),
-            },
-        }
-        conn.execute(
-            delete(pipeline_runs).where(pipeline_runs.c.ds == ds, pipeline_runs.c.source_id == source.id)
-        )
-        metric_rows = [
-            {"ds": ds, "source_id": source.id, "stage": stage, "metric": metric, "value": float(value)}
-            for stage, metrics in counts.items()
-            for metric, value in metrics.items()
-        ]
-        if metric_rows:
-            conn.execute(pipeline_runs.insert(), metric_rows)
+    with engine.connect() as conn:
+        try:
+            with conn.begin():
+                _serialise_loads(conn)
+                _upsert(
+                    conn,
+                    sources,
+                    [
+                        {
+                            "source_id": source.id,
+                            "name": source.name,
+                            "lang": source.lang,
+                            "timezone": source.timezone,
+                        }
+                    ],
+                    ["source_id"],
+                )
+                keep, dup_rejects = _split_warehouse_duplicates(
+                    conn, batch, ds, run_id, near_duplicate_max_distance
+                )
+                # A re-run may reject a page this day loaded before (say it now fails a check): its row goes,
+                # and its reject row says why. A page the re-run does not mention at all (the feed has since
+                # dropped it) keeps its row: nothing leaves the warehouse without a reject saying why.
+                rejected_urls = {r.url for r in (*partition_rejects, *dup_rejects)}
+                keep_ids = [a.article_id for a in keep]
+                if rejected_urls:
+                    conn.execute(
+                        delete(articles).where(
+                            articles.c.source_id == source.id,
+                            articles.c.ds == ds,
+                            articles.c.url.in_(rejected_urls),
+                            articles.c.article_id.notin_(keep_ids),
+                        )
+                    )
+                rows = [_article_row(a) for a in keep]
+                if rows:
+                    _upsert(conn, articles, rows, ["article_id"])
+                damaged = _roundtrip_mismatches(conn, keep, ds, run_id)
+                if damaged:
+                    conn.execute(delete(articles).where(articles.c.article_id.in_(list(damaged))))
+                mismatched = list(damaged.values())
+                all_rejects = [*partition_rejects, *dup_rejects, *mismatched]
+                conn.execute(delete(rejects).where(rejects.c.ds == ds, rejects.c.source_id == source.id))
+                if all_rejects:
+                    conn.execute(rejects.insert(), [_reject_row(r, run_id) for r in all_rejects])
+                conn.execute(
+                    delete(dq_results).where(dq_results.c.ds == ds, dq_results.c.source_id == source.id)
+                )
+                if dq_rows:
+                    conn.execute(dq_results.insert(), list(dq_rows))
+                counts = {
+                    **counts,
+                    "load": {
+                        **counts.get("load", {}),
+                        "loaded": len(keep) - len(mismatched),
+                        "rejected": len(dup_rejects) + len(mismatched),
+                    },
+                }
+                conn.execute(
+                    delete(pipeline_runs).where(
+                        pipeline_runs.c.ds == ds, pipeline_runs.c.source_id == source.id
+                    )
+                )
+                metric_rows = [
+                    {
+                        "ds": ds,
+                        "source_id": source.id,
+                        "stage": stage,
+                        "metric": metric,
+                        "value": float(value),
+                    }
+                    for stage, metrics in counts.items()
+                    for metric, value in metrics.items()
+                ]
+                if metric_rows:
+                    conn.execute(pipeline_runs.insert(), metric_rows)
+        finally:
+            _release_load_lock(conn)
     return LoadResult(loaded=len(keep) - len(mismatched), rejected=len(all_rejects))
+
+
+def _serialise_loads(conn: Connection) -> None:
+    """One load at a time per warehouse on server databases, for the rest of the transaction:
+    two sources loading the same wire story at once would each miss the other's uncommitted copy.
+    (SQLite already serialises writers.)"""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
+    elif conn.dialect.name in ("mysql", "mariadb"):
+        # Named locks belong to the session, which the pool keeps: _release_load_lock frees it.
+        conn.execute(text("SELECT GET_LOCK('article_etl_load', 600)"))
+
+
+def _release_load_lock(conn: Connection) -> None:
+    if conn.dialect.name in ("mysql", "mariadb"):
+        conn.execute(text("SELECT RELEASE_LOCK('article_etl_load')"))
+        conn.commit()
 
 
 def _split_warehouse_duplicates(
@@ -115,7 +163,17 @@ def _split_warehouse_duplicates(
         row.content_hash: row
         for row in conn.execute(
             select(articles.c.content_hash, articles.c.article_id, articles.c.url).where(
-                articles.c.content_hash.in_({a.content_hash for a in batch})
+                others, articles.c.content_hash.in_({a.content_hash for a in batch})
+            )
+        )
+    }
+    # The same article (same canonical URL) already loaded for another day or source, e.g. an
+    # undated feed entry seen again the next day: it stays where it was first loaded.
+    elsewhere = {
+        row.article_id: row
+        for row in conn.execute(
+            select(articles.c.article_id, articles.c.ds, articles.c.source_id).where(
+                others, articles.c.article_id.in_({a.article_id for a in batch})
             )
         )
     }
@@ -137,7 +195,9 @@ def _split_warehouse_duplicates(
     for art in batch:
         owner = exact.get(art.content_hash)
         detail = None
-        if owner is not None and owner.article_id != art.article_id:
+        if (first := elsewhere.get(art.article_id)) is not None:
+            detail = f"already in the warehouse, loaded for ds={first.ds} from source {first.source_id}"
+        elif owner is not None and owner.article_id != art.article_id:
             detail = f"same text as {owner.url} (article {owner.article_id}), already in the warehouse"
         elif art.simhash:
             close = min(
