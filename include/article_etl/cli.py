@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from article_etl.config import ConfigError, Settings, Source, load_settings
+from article_etl.config import CheckThresholds, ConfigError, Source, load_settings
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -90,7 +90,7 @@ def _extract(args: argparse.Namespace) -> int:
     from article_etl.quality.checks import check_article
     from article_etl.records import Page
 
-    settings = Settings(sources=[])
+    thresholds = CheckThresholds()  # the defaults: a saved page has no sources file
     source = Source.model_validate(
         {
             "id": "cli",
@@ -115,7 +115,7 @@ def _extract(args: argparse.Namespace) -> int:
             warc_record_id="",
         )
         art = build_article(source, page, data, ds="")
-        failures = check_article(art, thresholds=settings.checks)
+        failures = check_article(art, thresholds=thresholds)
         print(
             json.dumps(
                 {

@@ -13,14 +13,11 @@ import tempfile
 from datetime import timedelta
 from pathlib import Path
 
-from article_etl.config import INCLUDE_DIR
-from article_etl.demo.catalog import DEMO_DAY
+from article_etl.demo.catalog import DEMO_DAY, SOURCES_FILE
 from article_etl.demo.site import running_site
 from article_etl.localrun import airflow_env, dags_test, migrate
 from article_etl.report import day_report, format_report
 from article_etl.warehouse import get_engine, warehouse_url
-
-DEMO_SOURCES = INCLUDE_DIR / "demo" / "sources.yaml"
 
 
 def run_demo(keep: bool = False) -> int:
@@ -34,7 +31,7 @@ def run_demo(keep: bool = False) -> int:
             env = airflow_env(
                 airflow_home,
                 home=str(data_home),
-                sources=str(DEMO_SOURCES),
+                sources=str(SOURCES_FILE),
                 demo_url=base_url,
                 warehouse_url=f"sqlite:///{data_home / 'warehouse.db'}",
             )

@@ -8,7 +8,9 @@ reaches the warehouse in the same transaction as the articles: nothing is droppe
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -34,8 +36,10 @@ from article_etl.quality.near_duplicates import distance, simhash
 from article_etl.records import Article, Discovered, DQResult, Page, Reject
 from article_etl.storage import partition, read_jsonl, write_jsonl
 
-STAGES = ("discover", "fetch", "clean", "validate", "load")
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
+
+
+log = logging.getLogger(__name__)
 
 
 class QualityGateError(RuntimeError):
@@ -311,9 +315,10 @@ def run_load(
     settings: Settings, source_id: str, day: Day, warehouse: str, root: Path | None = None
 ) -> dict[str, Any]:
     """Load the validated batch and every stage's rejects; then enforce the source's reject rate."""
-    from article_etl.warehouse import get_engine, load_partition
+    from article_etl.warehouse import get_engine, load_partition, masked
 
     source = settings.source(source_id)
+    log.info("loading source %s, ds %s into %s", source_id, day.ds, masked(warehouse))
     batch = read_jsonl(_paths("validate", day, source_id, root) / "articles.jsonl", Article)
     stage_rejects = {
         stage: read_jsonl(rejects_path(day, source_id, stage, root), Reject)
@@ -340,7 +345,7 @@ def run_load(
         ds=day.ds,
         batch=batch,
         partition_rejects=[r for rs in stage_rejects.values() for r in rs],
-        dq_rows=[d.__dict__ for d in dq],
+        dq_rows=[dataclasses.asdict(d) for d in dq],
         counts=counts,
         run_id=day.run_id,
         near_duplicate_max_distance=settings.checks.near_duplicate_max_distance,

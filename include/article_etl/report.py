@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, func, select
 
+from article_etl.quality.codes import DESCRIPTIONS
 from article_etl.warehouse.schema import articles, pipeline_runs, rejects
 
 
@@ -77,4 +78,7 @@ def format_report(ds: str, rows: list[SourceDay]) -> str:
             detail = rej.detail if len(rej.detail) <= 150 else rej.detail[:147] + "..."
             lines.append(f"  [{rej.source_id}] {rej.reason} at {rej.stage}: {rej.url}")
             lines.append(f"      {detail}")
+        lines += ["", "Reasons:"]
+        for code in sorted({r.reason for r in quarantined}):
+            lines.append(f"  {code}: {DESCRIPTIONS.get(code, '(unknown code)')}")
     return "\n".join(lines)

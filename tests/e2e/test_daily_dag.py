@@ -14,9 +14,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, select
 
-from article_etl.demo.catalog import BOILERPLATE_MARKERS, DEMO_DAY, catalog
+from article_etl.demo.catalog import BOILERPLATE_MARKERS, DEMO_DAY, SOURCES_FILE, catalog
 from article_etl.demo.site import running_site
-from article_etl.demo_run import DEMO_SOURCES
 from article_etl.localrun import DagTestResult, airflow_env, dags_test, migrate
 from article_etl.warehouse import get_engine
 from article_etl.warehouse.schema import articles, pipeline_runs, rejects
@@ -61,7 +60,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runs]:
         env = airflow_env(
             tmp / "airflow",
             home=str(tmp / "data"),
-            sources=str(DEMO_SOURCES),
+            sources=str(SOURCES_FILE),
             demo_url=base_url,
             warehouse_url=warehouse,
         )

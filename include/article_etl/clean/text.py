@@ -15,7 +15,7 @@ import unicodedata
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad]")
 # Every horizontal space variant (incl. U+3000 ideographic space and NBSP) becomes one space.
 _SPACES = re.compile("[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
-_CJK = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+CJK_CHAR = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 # A paragraph ending in one of these is complete; otherwise print layout may have cut it.
 TERMINAL_PUNCT = frozenset("。！？!?…”」』\"'.")
@@ -44,7 +44,7 @@ def cjk_ratio(text: str) -> float:
     chars = [c for c in text if not c.isspace()]
     if not chars:
         return 0.0
-    return sum(1 for c in chars if _CJK.match(c)) / len(chars)
+    return sum(1 for c in chars if CJK_CHAR.match(c)) / len(chars)
 
 
 def is_cjk(text: str) -> bool:
@@ -59,7 +59,7 @@ def _continues(prev: str, nxt: str) -> bool:
     if _NEW_PARAGRAPH_START.match(nxt):
         return False
     if is_cjk(prev):
-        if not (_CJK.match(nxt[0]) or nxt[0] in ",，、;；"):
+        if not (CJK_CHAR.match(nxt[0]) or nxt[0] in ",，、;；"):
             return False
         # A comma, or a 《 or “ left open, means the sentence goes on whatever the length.
         unclosed = prev.count("《") > prev.count("》") or prev.count("“") > prev.count("”")

@@ -12,15 +12,16 @@ import hashlib
 import re
 import unicodedata
 
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+from article_etl.clean.text import CJK_CHAR, is_cjk
+
 _WORD = re.compile(r"\w+", re.UNICODE)
 BITS = 64
 
 
 def _shingles(text: str) -> list[str]:
     folded = unicodedata.normalize("NFKC", text).lower()
-    cjk = _CJK.findall(folded)
-    if len(cjk) > len(folded) * 0.3:
+    if is_cjk(folded):
+        cjk = CJK_CHAR.findall(folded)
         return ["".join(cjk[i : i + 3]) for i in range(max(1, len(cjk) - 2))]
     words = _WORD.findall(folded)
     return [" ".join(words[i : i + 3]) for i in range(max(1, len(words) - 2))]
