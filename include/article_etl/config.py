@@ -63,6 +63,9 @@ class CheckThresholds(BaseModel):
     # (syndicated copies); -1 turns near-duplicate detection off.
     near_duplicate_max_distance: int = Field(default=4, ge=-1, le=16)
     published_tolerance_hours: float = 24.0
+    # Wall-clock seconds one page's extraction may take; a page over it becomes an
+    # ``extract_timeout`` reject and the rest of the batch goes on.
+    extract_budget_seconds: float = Field(default=20.0, gt=0)
 
 
 class Source(BaseModel):
@@ -107,9 +110,29 @@ class FetchSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     user_agent: str = "ArticleETL/0.1 (+https://github.com/article-etl/article-etl)"
+    # Per socket operation (connect, one read): a silent server is given up on after this.
     timeout_seconds: float = 20.0
+    # Total wall-clock time for one URL: connect, redirects, retries and every read together,
+    # so a server that trickles a byte a second cannot hold a fetch for longer.
+    deadline_seconds: float = Field(default=60.0, gt=0)
+    # Retry-After is honoured up to this many seconds (urllib3 alone would wait hours).
+    max_retry_after_seconds: float = Field(default=10.0, ge=0)
     max_bytes: int = 5_000_000
     retries: int = 2
+    # A fetch whose pages fail with network errors, timeouts or 5xx/429 at more than this share
+    # fails its task (retryable) instead of passing a batch of outage rejects on.
+    max_transient_failure_rate: float = Field(default=0.5, ge=0.0, le=1.0)
+
+
+class StorageSettings(BaseModel):
+    """The landing zone's retention."""
+
+    model_config = ConfigDict(extra="forbid")
+    # Published runs of a partition older than this are removed, except the newest one, which
+    # is always kept (so the last good fetch's WARC is never lost to retention).
+    retention_days: float = Field(default=14.0, gt=0)
+    # Attempts that never published (a killed or failed try) are removed after this many hours.
+    abandoned_attempt_hours: float = Field(default=24.0, gt=0)
 
 
 class Settings(BaseModel):
@@ -119,6 +142,7 @@ class Settings(BaseModel):
     sources: list[Source]
     checks: CheckThresholds = CheckThresholds()
     fetch: FetchSettings = FetchSettings()
+    storage: StorageSettings = StorageSettings()
 
     def source(self, source_id: str) -> Source:
         for src in self.sources:

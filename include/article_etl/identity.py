@@ -39,3 +39,15 @@ def content_hash(body: str) -> str:
     """sha256 of the body with all white space removed and NFKC-folded, so layout changes don't matter."""
     folded = "".join(unicodedata.normalize("NFKC", body).split())
     return hashlib.sha256(folded.encode("utf-8")).hexdigest()
+
+
+# SimHashes are 64-bit (see ``quality.near_duplicates``, which computes them).
+BITS = 64
+
+
+def distance(a: str, b: str) -> int:
+    """Hamming distance between two SimHashes: how many of the 64 bits differ.
+
+    It lives here, at the bottom, because the loader compares fingerprints too and must not
+    import the quality layer."""
+    return (int(a, 16) ^ int(b, 16)).bit_count()

@@ -30,7 +30,7 @@ from article_etl.fetch import (
     write_warc,
 )
 from article_etl.identity import article_id, canonical_url, content_hash
-from article_etl.quality import codes
+from article_etl import codes
 from article_etl.quality.checks import check_article, split_duplicates
 from article_etl.quality.near_duplicates import distance, simhash
 from article_etl.records import Article, Discovered, DQResult, Page, Reject

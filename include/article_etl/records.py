@@ -48,7 +48,11 @@ class Discovered:
 
 @dataclass
 class Page:
-    """A fetched page. Its bytes live in the stage's WARC file, found by ``warc_record_id``."""
+    """A fetched page, decoded once at fetch: later stages read ``html`` and never the bytes.
+
+    The bytes themselves stay in the fetch partition's WARC file (``warc_record_id``), for
+    replay and audits; how the codec was chosen travels with the text.
+    """
 
     source_id: str
     url: str
@@ -60,6 +64,12 @@ class Page:
     size: int
     warc_record_id: str
     listed_published_at: datetime | None = None
+    listed_title: str | None = None
+    html: str = ""
+    encoding: str = ""
+    encoding_method: str = ""
+    declared_charset: str | None = None
+    encoding_note: str = ""
 
 
 @dataclass
@@ -89,7 +99,7 @@ class Article:
 class Reject:
     """A record that failed a check: the row the warehouse's ``rejects`` table holds.
 
-    ``reason`` is a stable check code (see ``quality.codes``); ``detail`` says in words what was
+    ``reason`` is a stable check code (see ``article_etl.codes``); ``detail`` says in words what was
     wrong; ``raw_ref`` points at the raw capture (WARC file and record id) so it can be replayed.
     """
 
@@ -101,6 +111,9 @@ class Reject:
     detail: str
     raw_ref: str | None = None
     run_id: str | None = None
+    # What the reject says about an article loaded earlier for this URL: one of the
+    # ``codes.EVIDENCE_*`` values. Only "gone" and "content" take that article out.
+    evidence: str = "content"
 
 
 @dataclass

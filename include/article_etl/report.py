@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, func, select
 
-from article_etl.quality.codes import DESCRIPTIONS
+from article_etl.codes import DESCRIPTIONS
 from article_etl.warehouse.schema import articles, pipeline_runs, rejects
 
 

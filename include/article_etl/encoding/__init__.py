@@ -12,6 +12,7 @@ from article_etl.encoding.checks import TextProblem, find_text_problems
 from article_etl.encoding.decode import Decoded, decode_html
 from article_etl.encoding.labels import charset_from_content_type, normalise_label
 from article_etl.encoding.repair import repair_mojibake
+from article_etl.encoding.scrub import scrub_unstorable
 
 __all__ = [
     "Decoded",
@@ -21,4 +22,5 @@ __all__ = [
     "find_text_problems",
     "normalise_label",
     "repair_mojibake",
+    "scrub_unstorable",
 ]

@@ -1,6 +1,6 @@
 """Text checks that catch what a wrong or broken decoding leaves behind.
 
-Each check has a stable reason code (``article_etl.quality.codes``) and counts occurrences; a
+Each check has a stable reason code (``article_etl.codes``) and counts occurrences; a
 text fails a check when the count exceeds its threshold in ``CheckThresholds``. The counters are
 also used by ``decode`` to judge whether a declared charset produced believable text, so there is
 one definition of "mojibake" in the project, not two.
@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from article_etl.config import CheckThresholds
-from article_etl.quality import codes
+from article_etl import codes
 
 # --- character classes -------------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ from lxml import etree
 
 from article_etl.config import FetchSettings, Source
 from article_etl.fetch.http import FetchError, fetch
-from article_etl.quality.codes import FETCH_ERROR, HTTP_STATUS, MISSING_URL, OVER_LIMIT, SITEMAP_TOO_DEEP
+from article_etl.codes import FETCH_ERROR, HTTP_STATUS, MISSING_URL, OVER_LIMIT, SITEMAP_TOO_DEEP
 from article_etl.records import Discovered
 
 

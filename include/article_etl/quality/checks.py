@@ -11,8 +11,8 @@ from datetime import datetime, timedelta
 
 from article_etl.config import CheckThresholds
 from article_etl.encoding import find_text_problems
-from article_etl.quality import codes
-from article_etl.quality.near_duplicates import distance
+from article_etl import codes
+from article_etl.identity import distance
 from article_etl.records import Article
 
 

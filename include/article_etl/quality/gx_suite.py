@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from article_etl.config import CheckThresholds
-from article_etl.quality import codes
+from article_etl import codes
 
 SUITE_NAME = "clean_articles"
 

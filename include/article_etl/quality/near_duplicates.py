@@ -13,9 +13,11 @@ import re
 import unicodedata
 
 from article_etl.clean.text import CJK_CHAR, is_cjk
+from article_etl.identity import BITS, distance
+
+__all__ = ["distance", "simhash"]
 
 _WORD = re.compile(r"\w+", re.UNICODE)
-BITS = 64
 
 
 def _shingles(text: str) -> list[str]:
@@ -36,8 +38,3 @@ def simhash(text: str) -> str:
             weights[bit] += 1 if value >> bit & 1 else -1
     out = sum(1 << bit for bit in range(BITS) if weights[bit] > 0)
     return f"{out:016x}"
-
-
-def distance(a: str, b: str) -> int:
-    """Hamming distance between two SimHashes: how many of the 64 bits differ."""
-    return (int(a, 16) ^ int(b, 16)).bit_count()

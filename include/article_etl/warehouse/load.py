@@ -19,8 +19,8 @@ from sqlalchemy import Connection, Engine, delete, select, text
 from sqlalchemy.dialects import mysql, postgresql, sqlite
 
 from article_etl.config import Source
-from article_etl.quality.codes import DUPLICATE, ROUNDTRIP_MISMATCH
-from article_etl.quality.near_duplicates import distance
+from article_etl.codes import DUPLICATE, ROUNDTRIP_MISMATCH
+from article_etl.identity import distance
 from article_etl.records import Article, Reject
 from article_etl.warehouse.schema import articles, dq_results, pipeline_runs, rejects, sources
 

@@ -1,7 +1,9 @@
 """The reason codes a reject can carry: stable strings, each with words a person can act on.
 
 Codes are part of the warehouse's contract (dashboards group by them), so they never change
-meaning; new failures get new codes.
+meaning; new failures get new codes. This module sits at the bottom of the package with
+``records``: every layer (encoding, fetch, clean, quality, warehouse) speaks this vocabulary and
+none of them has to import another layer to do so.
 """
 
 from __future__ import annotations
@@ -28,6 +30,24 @@ ROUNDTRIP_MISMATCH = "roundtrip_mismatch"
 EXTRACT_ERROR = "extract_error"
 OVER_LIMIT = "over_limit"
 SITEMAP_TOO_DEEP = "sitemap_too_deep"
+FETCH_TIMEOUT = "fetch_timeout"
+FIELD_TOO_LONG = "field_too_long"
+EXTRACT_TIMEOUT = "extract_timeout"
+WAREHOUSE_REFUSED = "warehouse_refused"
+
+# What a reject says about an article an earlier run loaded for the same URL (``Reject.evidence``).
+# Only positive evidence takes an article out of the warehouse: the page is gone, or its fresh
+# content fails a check. An outage (network errors, timeouts, 5xx, 429) says nothing about the
+# article, and neither does our own extractor crashing or a 403: those keep what was loaded.
+EVIDENCE_GONE = "gone"
+EVIDENCE_CONTENT = "content"
+EVIDENCE_TRANSIENT = "transient"
+EVIDENCE_NONE = "none"
+REMOVING_EVIDENCE = frozenset({EVIDENCE_GONE, EVIDENCE_CONTENT})
+# HTTP answers that are positive evidence the article was taken down.
+GONE_STATUSES = frozenset({404, 410})
+# HTTP answers that mean "not now": the site is overloaded or down, the article may be fine.
+TRANSIENT_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 
 DESCRIPTIONS: dict[str, str] = {
     HTTP_STATUS: "the page did not answer 2xx",
@@ -52,4 +72,8 @@ DESCRIPTIONS: dict[str, str] = {
     EXTRACT_ERROR: "the extractor failed on this page",
     OVER_LIMIT: "listed beyond the source's max_articles for one day",
     SITEMAP_TOO_DEEP: "a sitemap index nested deeper than discovery follows",
+    FETCH_TIMEOUT: "the page did not arrive within fetch.deadline_seconds (connect and every read)",
+    FIELD_TOO_LONG: "a field is longer than its warehouse column holds",
+    EXTRACT_TIMEOUT: "extracting the page took longer than checks.extract_budget_seconds",
+    WAREHOUSE_REFUSED: "the warehouse refused the row (the detail has the database's message)",
 }
