@@ -11,8 +11,12 @@ Each source is one mapped task group, so one broken site does not hold the other
 fail a check land in the `rejects` table with a reason code; a source whose reject rate passes
 its `max_reject_rate` turns its load task red after loading, with the reason in the log.
 
-The run for the interval [D, D+1) writes partition `ds=D`. Re-running or backfilling a day
-rewrites the same rows. This file is wiring only: the logic is in `include/article_etl`.
+The run for the interval [D, D+1) writes partition `ds=D`, under its own run folder, so a
+backfill beside a manual run of the same day cannot mix their files. Re-running or backfilling a
+day rewrites the same rows; an outage (most pages fail with network errors or 5xx) fails the
+fetch task and removes nothing that was loaded. Deterministic failures (bad config, unknown
+source, the reject-rate gate) fail at once without retries. This file is wiring only: the logic
+is in `include/article_etl`.
 """
 
 from __future__ import annotations
@@ -27,16 +31,15 @@ from airflow.sdk import Asset, CronDataIntervalTimetable, Param, dag, get_curren
 ARTICLES_ASSET = Asset(name="article_etl_articles", uri="article-etl://warehouse/articles")
 
 
-def _settings() -> Any:
-    from article_etl.config import load_settings
+def _minutes(name: str, default: int) -> timedelta:
+    """A task's execution_timeout, overridable per deployment (ARTICLE_ETL_<NAME>_TIMEOUT_MINUTES)."""
+    return timedelta(minutes=int(os.environ.get(f"ARTICLE_ETL_{name}_TIMEOUT_MINUTES", str(default))))
 
-    return load_settings()
 
+def _stage(stage: str, source_id: str) -> dict[str, Any]:
+    from article_etl.orchestration import run_stage
 
-def _day() -> Any:
-    from article_etl.orchestration import day_from_context
-
-    return day_from_context(get_current_context())
+    return run_stage(stage, source_id)
 
 
 @dag(
@@ -52,6 +55,7 @@ def _day() -> Any:
         "retry_delay": timedelta(minutes=2),
         "retry_exponential_backoff": True,
         "max_retry_delay": timedelta(minutes=30),
+        "execution_timeout": _minutes("TASK", 30),
     },
     tags=["article-etl", "news", "etl"],
     params={
@@ -67,50 +71,40 @@ def _day() -> Any:
 def article_etl_daily() -> None:
     @task(doc_md="The enabled source ids (or the `sources` param), one mapped task group each.")
     def list_sources() -> list[str]:
-        wanted = set(get_current_context()["params"].get("sources") or [])
-        ids = [s.id for s in _settings().sources if s.enabled and (not wanted or s.id in wanted)]
-        unknown = wanted - {s.id for s in _settings().sources}
-        if unknown:
-            raise ValueError(
-                f"param sources names unknown source ids {sorted(unknown)}; see the sources file"
-            )
-        return ids
+        from article_etl.orchestration import enabled_sources
+
+        return enabled_sources(get_current_context()["params"].get("sources") or [])
 
     @task_group
     def per_source(source_id: str) -> Any:
         @task(doc_md="List the URLs the source's feed or sitemap published in the data interval.")
         def discover(source_id: str) -> dict[str, Any]:
-            from article_etl.pipeline import run_discover
+            return _stage("discover", source_id)
 
-            return run_discover(_settings(), source_id, _day())
-
-        @task(max_active_tis_per_dag=2, doc_md="Fetch the pages over HTTP; raw responses are kept as WARC.")
+        @task(
+            max_active_tis_per_dag=2,
+            execution_timeout=_minutes("FETCH", 120),
+            doc_md="Fetch the pages over HTTP (each within fetch.deadline_seconds); raw responses kept as WARC.",
+        )
         def fetch(discovered: dict[str, Any]) -> dict[str, Any]:
-            from article_etl.pipeline import run_fetch
+            return _stage("fetch", discovered["source_id"])
 
-            return run_fetch(_settings(), discovered["source_id"], _day())
-
-        @task(doc_md="Decode, extract and check each page; failures go to rejects with a reason code.")
+        @task(
+            doc_md="Extract and check each page (a time budget each); failures go to rejects with a reason code."
+        )
         def clean(fetched: dict[str, Any]) -> dict[str, Any]:
-            from article_etl.pipeline import run_clean
-
-            return run_clean(_settings(), fetched["source_id"], _day())
+            return _stage("clean", fetched["source_id"])
 
         @task(doc_md="Great Expectations gate over the cleaned batch (required fields, encoding).")
         def validate(cleaned: dict[str, Any]) -> dict[str, Any]:
-            from article_etl.pipeline import run_validate
-
-            return run_validate(_settings(), cleaned["source_id"], _day())
+            return _stage("validate", cleaned["source_id"])
 
         @task(
             outlets=[ARTICLES_ASSET],
             doc_md="Upsert into the warehouse with every stage's rejects, in one transaction.",
         )
         def load(validated: dict[str, Any]) -> dict[str, Any]:
-            from article_etl.orchestration import warehouse_from_airflow
-            from article_etl.pipeline import run_load
-
-            return run_load(_settings(), validated["source_id"], _day(), warehouse_from_airflow())
+            return _stage("load", validated["source_id"])
 
         # TaskFlow calls take XComArgs where the functions take their resolved values.
         return load(validate(clean(fetch(discover(source_id)))))  # type: ignore[arg-type]

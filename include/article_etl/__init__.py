@@ -1,9 +1,10 @@
 """Article ETL: fetch news articles, clean them into fields, check them, load them.
 
-The package mirrors the flow: ``fetch`` -> ``encoding`` -> ``extract`` -> ``clean`` ->
-``quality`` -> ``warehouse``, with ``storage`` as the landing zone between stages and
-``pipeline`` as the stage functions the DAG calls. Nothing here imports Airflow, so every
-stage is testable without a scheduler.
+The package mirrors the flow: ``stages`` holds one module per stage (discover, fetch, clean,
+validate, load), each reading and publishing run-scoped partitions of ``storage``. Below them:
+``records`` and ``codes`` (the shared vocabulary), ``encoding``, ``extract``/``clean``,
+``quality``, ``fetch`` and ``warehouse``. Only ``orchestration`` touches Airflow, so every stage
+is testable without a scheduler.
 """
 
 __version__ = "0.1.0"

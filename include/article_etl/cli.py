@@ -85,10 +85,11 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 
 def _extract(args: argparse.Namespace) -> int:
-    from article_etl.identity import content_hash
-    from article_etl.pipeline import build_article
+    from article_etl.encoding import decode_html
+    from article_etl.extract import extract_article
     from article_etl.quality.checks import check_article
     from article_etl.records import Page
+    from article_etl.stages.clean import build_article
 
     thresholds = CheckThresholds()  # the defaults: a saved page has no sources file
     source = Source.model_validate(
@@ -103,6 +104,8 @@ def _extract(args: argparse.Namespace) -> int:
     for path in args.files:
         data = path.read_bytes()
         url = args.url or path.resolve().as_uri()
+        # A saved page is decoded here exactly as the fetch stage decodes a fetched one.
+        decoded = decode_html(data, args.content_type)
         page = Page(
             source_id="cli",
             url=url,
@@ -113,8 +116,13 @@ def _extract(args: argparse.Namespace) -> int:
             sha256="",
             size=len(data),
             warc_record_id="",
+            html=decoded.text,
+            encoding=decoded.encoding,
+            encoding_method=decoded.method,
+            declared_charset=decoded.declared,
+            encoding_note=decoded.note,
         )
-        art = build_article(source, page, data, ds="")
+        art = build_article(source, page, ds="", extract=extract_article)
         failures = check_article(art, thresholds=thresholds)
         print(
             json.dumps(
@@ -129,7 +137,7 @@ def _extract(args: argparse.Namespace) -> int:
                     "encoding": art.detected_encoding,
                     "encoding_method": art.encoding_method,
                     "repairs": art.repairs,
-                    "content_hash": content_hash(art.body or ""),
+                    "content_hash": art.content_hash,
                     "checks": sorted({f.code for f in failures}),
                 },
                 ensure_ascii=False,
@@ -139,29 +147,24 @@ def _extract(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from article_etl.pipeline import (
-        Day,
-        QualityGateError,
-        run_clean,
-        run_discover,
-        run_fetch,
-        run_load,
-        run_validate,
-    )
+    from article_etl.run import Day
+    from article_etl.stages import clean, discover, fetch, load, validate
     from article_etl.warehouse import warehouse_url
 
     settings = load_settings()
-    day = Day.of(args.ds, run_id=f"cli__{args.ds}")
+    # Every CLI run is a run of its own: its files never mix with another run's of the same day.
+    run_id = f"cli__{args.ds}__{datetime.now(UTC).strftime('%Y%m%dT%H%M%S%f')}"
+    day = Day.of(args.ds, run_id=run_id)
     url = warehouse_url(args.warehouse)
     failed = 0
     for src in settings.sources:
         if not src.enabled or (args.source and src.id not in args.source):
             continue
         try:
-            for stage in (run_discover, run_fetch, run_clean, run_validate):
-                stage(settings, src.id, day)
-            print(json.dumps(run_load(settings, src.id, day, url)))
-        except (QualityGateError, RuntimeError) as exc:
+            for stage in (discover, fetch, clean, validate):
+                stage.run(settings, src.id, day)
+            print(json.dumps(load.run(settings, src.id, day, url)))
+        except RuntimeError as exc:  # transient and permanent stage failures alike: one line each
             failed += 1
             print(f"article-etl: {exc}", file=sys.stderr)
     return 1 if failed else 0

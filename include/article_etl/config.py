@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from article_etl.errors import PermanentError
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 INCLUDE_DIR = PACKAGE_DIR.parent
 DEFAULT_SOURCES_FILE = INCLUDE_DIR / "sources.yaml"
@@ -23,7 +25,7 @@ DEFAULT_SOURCES_FILE = INCLUDE_DIR / "sources.yaml"
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 
 
-class ConfigError(ValueError):
+class ConfigError(PermanentError, ValueError):
     """Raised for a sources file that cannot be used; the message says where and what to do."""
 
 

@@ -1,16 +1,22 @@
 """The thin layer between Airflow's task context and the stage functions.
 
 It is the only module of the package that imports Airflow, and it does so inside functions, so
-the rest of the package (and its tests) run without a scheduler.
+the rest of the package (and its tests) run without a scheduler. It turns the context into a run
+identity (the data interval, the run id and the try number) and our deterministic failures into
+``AirflowFailException``, so they turn red at once instead of after minutes of retries.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
-from article_etl.pipeline import Day
+from article_etl.errors import PermanentError
+from article_etl.run import Day
 from article_etl.warehouse import normalise_url, warehouse_url
+
+T = TypeVar("T")
 
 WAREHOUSE_CONN_ID = "article_warehouse"
 
@@ -20,13 +26,14 @@ def day_from_context(context: Any) -> Day:
     last complete UTC day before it was triggered, which is what a person pressing 'trigger' means."""
     start = context.get("data_interval_start")
     end = context.get("data_interval_end")
-    run_id = context.get("run_id")
+    run_id = str(context.get("run_id") or "manual")
+    try_number = int(getattr(context.get("ti"), "try_number", None) or 1)
     if start is None or end is None or start == end:
         dag_run = context.get("dag_run")
         after = getattr(dag_run, "run_after", None) or datetime.now(UTC)
         end = after.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
         start = end - timedelta(days=1)
-    return Day(start=_plain_utc(start), end=_plain_utc(end), run_id=run_id)
+    return Day(start=_plain_utc(start), end=_plain_utc(end), run_id=run_id, try_number=try_number)
 
 
 def _plain_utc(when: datetime) -> datetime:
@@ -55,3 +62,47 @@ def warehouse_from_airflow() -> str:
     if conn.conn_type == "sqlite":
         return f"sqlite:///{conn.host}"
     return normalise_url(conn.get_uri())
+
+
+def fail_fast(call: Callable[[], T]) -> T:
+    """Run a stage; a deterministic failure (``PermanentError``) fails the task without retries."""
+    try:
+        return call()
+    except PermanentError as exc:
+        from airflow.sdk.exceptions import AirflowFailException
+
+        raise AirflowFailException(str(exc)) from exc
+
+
+def run_stage(stage: str, source_id: str) -> dict[str, Any]:
+    """Run one stage of the current Airflow task's source and run (what each DAG task calls)."""
+    from airflow.sdk import get_current_context
+
+    from article_etl.config import load_settings
+    from article_etl.stages import clean, discover, fetch, load, validate
+
+    def call() -> dict[str, Any]:
+        settings = load_settings()
+        day = day_from_context(get_current_context())
+        if stage == "load":
+            return load.run(settings, source_id, day, warehouse_from_airflow())
+        module = {"discover": discover, "fetch": fetch, "clean": clean, "validate": validate}[stage]
+        return module.run(settings, source_id, day)
+
+    return fail_fast(call)
+
+
+def enabled_sources(wanted: list[str]) -> list[str]:
+    """The source ids a run covers: the ``sources`` param, or every enabled source."""
+    from article_etl.config import ConfigError, load_settings
+
+    def call() -> list[str]:
+        settings = load_settings()
+        unknown = set(wanted) - {s.id for s in settings.sources}
+        if unknown:
+            raise ConfigError(
+                f"param sources names unknown source ids {sorted(unknown)}; see the sources file"
+            )
+        return [s.id for s in settings.sources if s.enabled and (not wanted or s.id in wanted)]
+
+    return fail_fast(call)

@@ -165,5 +165,5 @@ def test_nothing_is_dropped_silently(runs: Runs) -> None:
 
 def test_landing_zone_is_partitioned_by_stage_ds_and_source(runs: Runs) -> None:
     data = Path(str(runs.engine.url.database)).parent / "data"
-    for stage in ("discover", "raw", "clean", "validate", "rejects"):
+    for stage in ("discover", "fetch", "clean", "validate", "load"):
         assert list((data / stage / f"ds={DEMO_DAY.isoformat()}").glob("source=*")), stage

@@ -3,82 +3,22 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from dataclasses import replace
-from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import Engine, create_engine, select, text
 from sqlalchemy.engine import make_url
 
-from article_etl.config import Source
-from article_etl.identity import article_id, canonical_url, content_hash
-from article_etl.records import Article, Reject
-from article_etl.warehouse import get_engine, load_partition, normalise_url
-from article_etl.warehouse.schema import articles, metadata, pipeline_runs, rejects
+from article_etl.identity import article_id, canonical_url
+from article_etl.records import Reject
+from article_etl.warehouse import load_partition, normalise_url
+from article_etl.warehouse.schema import articles, metadata, rejects
 from tests.conftest import reachable_engine
 
-SOURCE = Source.model_validate(
-    {"id": "xj", "name": "西江", "discovery": {"kind": "rss", "url": "http://x/rss"}}
-)
-DS = "2026-11-18"
-
-
-def make_article(url: str, body: str, title: str = "标题") -> Article:
-    canon = canonical_url(url)
-    return Article(
-        article_id=article_id(canon),
-        source_id="xj",
-        url=url,
-        canonical_url=canon,
-        title=title,
-        body=body,
-        author="王永强",
-        published_at=datetime(2026, 11, 18, 2, tzinfo=UTC),
-        site_name="西江网",
-        lang="zh",
-        detected_encoding="gb18030",
-        encoding_method="meta",
-        content_hash=content_hash(body),
-        char_count=len(body),
-        ds=DS,
-    )
-
-
-def load(engine: Engine, batch: list[Article], rejected: list[Reject] | None = None) -> None:
-    load_partition(
-        engine,
-        source=SOURCE,
-        ds=DS,
-        batch=batch,
-        partition_rejects=rejected or [],
-        dq_rows=[],
-        counts={"fetch": {"pages": len(batch)}},
-        run_id="manual__1",
-    )
-
-
-def snapshot(engine: Engine) -> tuple[list[tuple[object, ...]], ...]:
-    with engine.connect() as conn:
-        return tuple(
-            sorted(tuple(r) for r in conn.execute(select(*[c for c in t.columns if c.name != "id"])))
-            for t in (articles, rejects, pipeline_runs)
-        )
-
-
-@pytest.fixture
-def postgres_engine() -> Iterator[Engine]:
-    admin = reachable_engine("ARTICLE_ETL_TEST_POSTGRES_URL", "PostgreSQL")
-    name = f"article_etl_test_{uuid.uuid4().hex[:8]}"
-    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text(f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0"))
-    engine = get_engine(
-        normalise_url(make_url(admin.url).set(database=name).render_as_string(hide_password=False))
-    )
-    yield engine
-    engine.dispose()
-    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+# Other tests take DS, SOURCE and make_article from this module: they stay importable from here.
+from tests.warehouse.helpers import DS, SOURCE, load, make_article, snapshot
+from tests.warehouse.helpers import make_reject as _reject
+from tests.warehouse.helpers import urls as _urls
 
 
 def test_rerun_of_a_day_changes_nothing(sqlite_engine: Engine) -> None:
@@ -99,21 +39,14 @@ def test_rerun_of_a_day_changes_nothing(sqlite_engine: Engine) -> None:
     assert len(first[1]) == 1
 
 
-def _reject(url: str, reason: str = "http_status") -> Reject:
-    return Reject(ds=DS, stage="fetch", source_id="xj", url=url, reason=reason, detail="test")
-
-
-def _urls(engine: Engine) -> list[str]:
-    with engine.connect() as conn:
-        return sorted(conn.execute(select(articles.c.url)).scalars())
-
-
 def test_rerun_removes_an_article_the_day_now_rejects_and_says_why(sqlite_engine: Engine) -> None:
     load(sqlite_engine, [make_article("http://x/a", "甲" * 200), make_article("http://x/b", "乙" * 200)])
     load(sqlite_engine, [make_article("http://x/a", "甲" * 200)], [_reject("http://x/b")])
     assert _urls(sqlite_engine) == ["http://x/a"]
     with sqlite_engine.connect() as conn:
         assert conn.execute(select(rejects.c.url, rejects.c.reason)).all() == [("http://x/b", "http_status")]
+        detail = conn.execute(select(rejects.c.detail)).scalar_one()
+    assert f"(article {article_id(canonical_url('http://x/b'))}) was removed" in detail
 
 
 def test_rerun_that_no_longer_lists_a_page_keeps_its_row(sqlite_engine: Engine) -> None:
@@ -203,6 +136,14 @@ def test_mysql_in_the_wrong_charset_is_caught_as_roundtrip_mismatch() -> None:
             row = conn.execute(select(rejects.c.reason, rejects.c.url, rejects.c.detail)).one()
         assert (row.reason, row.url) == ("roundtrip_mismatch", "http://x/astral")
         assert "utf8mb4" in row.detail
+        # An earlier, storable version of the article is not overwritten by the damaged one.
+        earlier = make_article("http://x/astral", "古籍" * 80)
+        load(engine, [good, earlier])
+        load(engine, [good, astral])
+        with engine.connect() as conn:
+            bodies = dict(conn.execute(select(articles.c.url, articles.c.body)).all())
+            assert conn.execute(select(rejects.c.reason)).scalars().all() == ["roundtrip_mismatch"]
+        assert bodies == {"http://x/good": good.body, "http://x/astral": earlier.body}
     finally:
         engine.dispose()
         with admin.connect() as conn:

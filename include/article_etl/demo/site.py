@@ -8,11 +8,15 @@ there on purpose and known to the tests through ``article_etl.demo.catalog``.
 Feeds must hold absolute URLs, and the right host is whatever the client used to reach us (a
 container reaches the host under another name than 127.0.0.1), so the server builds the site per
 ``Host`` header; ``build_site`` itself stays pure.
+
+``SiteFaults`` turns the same site into a misbehaving one for the run-safety tests: article pages
+that answer 503 while the feeds still answer, or pages that change on every request (an ad slot).
 """
 
 from __future__ import annotations
 
 import re
+import secrets
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,6 +31,20 @@ from article_etl.demo.feeds import rss, sitemap
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 _SAFE_HOST = re.compile(r"^[A-Za-z0-9.\-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$")
+
+
+@dataclass
+class SiteFaults:
+    """Switches a running demo site into the ways real sites misbehave (flip them while it runs).
+
+    ``pages_down``: every article page answers 503 (the feeds and index pages still answer).
+    ``ad_slot``: every article page carries a different ad text on every request, so two fetches
+    of one page never give the same bytes.
+    """
+
+    pages_down: bool = False
+    ad_slot: bool = False
+    requests: int = 0
 
 
 @dataclass(frozen=True)
@@ -126,7 +144,20 @@ def _not_found(path: str) -> Response:
     return _html(templates.not_found_page(src.lang, src.declared_charset), src.charset, header_charset, 404)
 
 
-def _handler(default_base: str) -> type[BaseHTTPRequestHandler]:
+def _with_faults(path: str, resp: Response, faults: SiteFaults) -> Response:
+    """The response as a misbehaving site would send it (see ``SiteFaults``)."""
+    is_article = path.endswith(".html") or path.endswith(".htm")
+    if not is_article:
+        return resp
+    if faults.pages_down:
+        return Response(503, (("Content-Type", "text/plain"), ("Retry-After", "1")), b"Service Unavailable\n")
+    if faults.ad_slot and b"</body>" in resp.body:
+        ad = f'<div class="ad-slot"><p>Sponsored {secrets.token_hex(8)}</p></div></body>'.encode("ascii")
+        return Response(resp.status, resp.headers, resp.body.replace(b"</body>", ad, 1))
+    return resp
+
+
+def _handler(default_base: str, faults: SiteFaults) -> type[BaseHTTPRequestHandler]:
     class DemoHandler(BaseHTTPRequestHandler):
         """Answers GET and HEAD from the prebuilt site; logs nothing (tests run quietly)."""
 
@@ -138,7 +169,8 @@ def _handler(default_base: str) -> type[BaseHTTPRequestHandler]:
             path = urlsplit(self.path).path or "/"
             if path in ("/xijiang", "/luoyang", "/harbor"):
                 path += "/"
-            resp = _site_for(base).get(path) or _not_found(path)
+            resp = _with_faults(path, _site_for(base).get(path) or _not_found(path), faults)
+            faults.requests += 1
             self.send_response(resp.status)
             for key, value in resp.headers:
                 self.send_header(key, value)
@@ -159,11 +191,11 @@ def _handler(default_base: str) -> type[BaseHTTPRequestHandler]:
     return DemoHandler
 
 
-def _server(host: str, port: int) -> ThreadingHTTPServer:
+def _server(host: str, port: int, faults: SiteFaults | None = None) -> ThreadingHTTPServer:
     server = ThreadingHTTPServer((host, port), BaseHTTPRequestHandler)
     server.daemon_threads = True
     # The handler's fallback base URL needs the bound port, known only once port 0 is resolved.
-    server.RequestHandlerClass = _handler(f"http://{host}:{server.server_address[1]}")
+    server.RequestHandlerClass = _handler(f"http://{host}:{server.server_address[1]}", faults or SiteFaults())
     return server
 
 
@@ -179,12 +211,13 @@ def serve(port: int, host: str = "127.0.0.1") -> None:
 
 
 @contextmanager
-def running_site(port: int = 0) -> Iterator[str]:
+def running_site(port: int = 0, faults: SiteFaults | None = None) -> Iterator[str]:
     """The demo site on 127.0.0.1 in a background thread; yields its base URL (no trailing slash).
 
-    Port 0 picks a free port, so parallel test runs do not collide.
+    Port 0 picks a free port, so parallel test runs do not collide. ``faults``, flipped while the
+    site runs, makes it misbehave (see ``SiteFaults``).
     """
-    server = _server("127.0.0.1", port)
+    server = _server("127.0.0.1", port, faults)
     thread = threading.Thread(target=server.serve_forever, name="demo-site", daemon=True)
     thread.start()
     try:

@@ -12,8 +12,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from article_etl.config import CheckThresholds
 from article_etl import codes
+from article_etl.config import CheckThresholds
 
 # --- character classes -------------------------------------------------------------------------
 

@@ -1,7 +1,7 @@
 """Fetch stage: discovery (feeds, sitemaps), HTTP, and raw captures as WARC."""
 
+from article_etl.fetch.client import FetchError, FetchTimeout, TooLargeError, fetch, make_session
 from article_etl.fetch.discovery import Discovery, DiscoveryError, Problem, discover
-from article_etl.fetch.http import FetchError, TooLargeError, fetch, make_session
 from article_etl.fetch.warc import Capture, read_warc, write_warc
 
 __all__ = [
@@ -9,6 +9,7 @@ __all__ = [
     "Discovery",
     "DiscoveryError",
     "FetchError",
+    "FetchTimeout",
     "Problem",
     "TooLargeError",
     "discover",

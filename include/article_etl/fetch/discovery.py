@@ -13,14 +13,16 @@ from datetime import UTC, datetime
 import requests
 from lxml import etree
 
-from article_etl.config import FetchSettings, Source
-from article_etl.fetch.http import FetchError, fetch
 from article_etl.codes import FETCH_ERROR, HTTP_STATUS, MISSING_URL, OVER_LIMIT, SITEMAP_TOO_DEEP
+from article_etl.config import FetchSettings, Source
+from article_etl.errors import TransientError
+from article_etl.fetch.client import FetchError, fetch
 from article_etl.records import Discovered
 
 
-class DiscoveryError(RuntimeError):
-    """The feed or sitemap could not be read; the message names the source and URL."""
+class DiscoveryError(TransientError):
+    """The feed or sitemap could not be read; the message names the source and URL. Transient:
+    a site that is down now may answer on the next try, and nothing is lost meanwhile."""
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@ from __future__ import annotations
 import hashlib
 import io
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,25 +37,42 @@ class Capture:
         return None
 
 
+class WarcSink:
+    """Appends captures to an open WARC file one at a time, so memory stays flat in the number
+    of pages: a capture's bytes can be dropped as soon as it is written."""
+
+    def __init__(self, writer: WARCWriter) -> None:
+        self._writer = writer
+        self.count = 0
+
+    def write(self, cap: Capture) -> str:
+        """Write one response record; returns its WARC-Record-ID."""
+        http_headers = StatusAndHeaders(
+            f"{cap.status} {_reason(cap.status)}", cap.headers, protocol="HTTP/1.1"
+        )
+        record = self._writer.create_warc_record(
+            cap.url,
+            "response",
+            payload=io.BytesIO(cap.body),
+            http_headers=http_headers,
+            warc_headers_dict={"WARC-Record-ID": record_id(cap)},
+        )
+        self._writer.write_record(record)
+        self.count += 1
+        return str(record.rec_headers.get_header("WARC-Record-ID"))
+
+
+@contextmanager
+def warc_sink(path: Path) -> Iterator[WarcSink]:
+    """A gzipped WARC file written record by record, atomically (it appears whole or not at all)."""
+    with atomic_writer(path, "wb") as handle:
+        yield WarcSink(WARCWriter(handle, gzip=True))
+
+
 def write_warc(path: Path, captures: Iterable[Capture]) -> list[str]:
     """Write captures as gzipped WARC response records, atomically; returns their record ids."""
-    ids: list[str] = []
-    with atomic_writer(path, "wb") as handle:
-        writer = WARCWriter(handle, gzip=True)
-        for cap in captures:
-            http_headers = StatusAndHeaders(
-                f"{cap.status} {_reason(cap.status)}", cap.headers, protocol="HTTP/1.1"
-            )
-            record = writer.create_warc_record(
-                cap.url,
-                "response",
-                payload=io.BytesIO(cap.body),
-                http_headers=http_headers,
-                warc_headers_dict={"WARC-Record-ID": record_id(cap)},
-            )
-            writer.write_record(record)
-            ids.append(str(record.rec_headers.get_header("WARC-Record-ID")))
-    return ids
+    with warc_sink(path) as sink:
+        return [sink.write(cap) for cap in captures]
 
 
 def record_id(cap: Capture) -> str:

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from article_etl import codes
 from article_etl.config import CheckThresholds
 from article_etl.encoding import find_text_problems
-from article_etl import codes
 from article_etl.identity import distance
 from article_etl.records import Article
 

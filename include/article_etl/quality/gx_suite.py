@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from article_etl.config import CheckThresholds
 from article_etl import codes
+from article_etl.config import CheckThresholds
 
 SUITE_NAME = "clean_articles"
 

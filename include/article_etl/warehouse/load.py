@@ -2,10 +2,23 @@
 
 Articles are upserted on ``article_id`` (a hash of the canonical URL), so a re-run or backfill
 of a day rewrites the same rows. The partition's rejects, quality results and counts are
-replaced whole, for the same reason. Before committing, the loaded text is read back and
-compared with what was written: a database or connection in the wrong charset (MySQL ``utf8``
-instead of ``utf8mb4``, a LATIN1 PostgreSQL database) shows up as ``roundtrip_mismatch``
-instead of as silently damaged articles.
+replaced whole, for the same reason, and all of it commits at once: a load killed half-way
+leaves the warehouse as the previous load left it, and the next attempt loads the day exactly
+once. Before committing, the loaded text is read back and compared with what was written: a
+database or connection in the wrong charset (MySQL ``utf8`` instead of ``utf8mb4``, a LATIN1
+PostgreSQL database) shows up as ``roundtrip_mismatch`` instead of as silently damaged articles.
+
+A bad day never destroys a good one:
+
+* An article a re-run does not load leaves the warehouse only on positive evidence: a reject for
+  its URL whose ``evidence`` is in ``codes.REMOVING_EVIDENCE`` (the page is gone, or its fresh
+  content failed a check). An outage or our own failure (evidence "transient" or "none") keeps
+  it. Either way the reject says what became of the article loaded earlier (``warehouse.evidence``).
+* One record's bad value costs that record only: ``warehouse.fit`` cuts or rejects values the
+  columns cannot hold before the INSERT, and a row the database still refuses for its data
+  becomes a ``warehouse_refused`` reject while the rest of the batch loads (``warehouse.write``). Lock waits, timeouts
+  and lost connections (``OperationalError``) are not the data's fault: they fail the load, which
+  changes nothing, and the task retries.
 """
 
 from __future__ import annotations
@@ -15,14 +28,16 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, select, text
-from sqlalchemy.dialects import mysql, postgresql, sqlite
+from sqlalchemy import Connection, Engine, Table, delete, select, text
 
+from article_etl.codes import DUPLICATE, EVIDENCE_CONTENT, EVIDENCE_NONE, ROUNDTRIP_MISMATCH
 from article_etl.config import Source
-from article_etl.codes import DUPLICATE, ROUNDTRIP_MISMATCH
 from article_etl.identity import distance
 from article_etl.records import Article, Reject
+from article_etl.warehouse.evidence import remove_rejected
+from article_etl.warehouse.fit import fit_batch, reject_row
 from article_etl.warehouse.schema import articles, dq_results, pipeline_runs, rejects, sources
+from article_etl.warehouse.write import article_row, upsert, upsert_isolated
 
 NEAR_DUPLICATE_DAYS = timedelta(days=3)
 _LOCK_KEY = 0x41525445  # "ARTE": the advisory lock every load takes
@@ -49,12 +64,15 @@ def load_partition(
     run_id: str | None,
     near_duplicate_max_distance: int = -1,
 ) -> LoadResult:
-    """Upsert ``batch`` and replace the partition's rejects, dq results and counts."""
+    """Upsert ``batch`` and replace the partition's rejects, dq results and counts.
+
+    Returns how many articles this load stored and how many rejects the partition now has.
+    """
     with engine.connect() as conn:
         try:
             with conn.begin():
                 _serialise_loads(conn)
-                _upsert(
+                upsert(
                     conn,
                     sources,
                     [
@@ -67,68 +85,87 @@ def load_partition(
                     ],
                     ["source_id"],
                 )
+                fitted, unfit = fit_batch(list(batch), run_id)
                 keep, dup_rejects = _split_warehouse_duplicates(
-                    conn, batch, ds, run_id, near_duplicate_max_distance
+                    conn, fitted, ds, run_id, near_duplicate_max_distance
                 )
-                # A re-run may reject a page this day loaded before (say it now fails a check): its row goes,
-                # and its reject row says why. A page the re-run does not mention at all (the feed has since
-                # dropped it) keeps its row: nothing leaves the warehouse without a reject saying why.
-                rejected_urls = {r.url for r in (*partition_rejects, *dup_rejects)}
-                keep_ids = [a.article_id for a in keep]
-                if rejected_urls:
-                    conn.execute(
-                        delete(articles).where(
-                            articles.c.source_id == source.id,
-                            articles.c.ds == ds,
-                            articles.c.url.in_(rejected_urls),
-                            articles.c.article_id.notin_(keep_ids),
-                        )
-                    )
-                rows = [_article_row(a) for a in keep]
-                if rows:
-                    _upsert(conn, articles, rows, ["article_id"])
-                damaged = _roundtrip_mismatches(conn, keep, ds, run_id)
-                if damaged:
-                    conn.execute(delete(articles).where(articles.c.article_id.in_(list(damaged))))
-                mismatched = list(damaged.values())
-                all_rejects = [*partition_rejects, *dup_rejects, *mismatched]
-                conn.execute(delete(rejects).where(rejects.c.ds == ds, rejects.c.source_id == source.id))
-                if all_rejects:
-                    conn.execute(rejects.insert(), [_reject_row(r, run_id) for r in all_rejects])
-                conn.execute(
-                    delete(dq_results).where(dq_results.c.ds == ds, dq_results.c.source_id == source.id)
+                told = remove_rejected(
+                    conn,
+                    source.id,
+                    ds,
+                    [*partition_rejects, *unfit, *dup_rejects],
+                    keep_ids={a.article_id for a in keep},
                 )
-                if dq_rows:
-                    conn.execute(dq_results.insert(), list(dq_rows))
-                counts = {
-                    **counts,
-                    "load": {
-                        **counts.get("load", {}),
-                        "loaded": len(keep) - len(mismatched),
-                        "rejected": len(dup_rejects) + len(mismatched),
-                    },
+                stored, refused = _write_articles(conn, keep, ds, run_id)
+                all_rejects = [*told, *refused]
+                load_counts = {
+                    "loaded": len(stored),
+                    "rejected": len(unfit) + len(dup_rejects) + len(refused),
                 }
-                conn.execute(
-                    delete(pipeline_runs).where(
-                        pipeline_runs.c.ds == ds, pipeline_runs.c.source_id == source.id
-                    )
+                counts = {**counts, "load": {**counts.get("load", {}), **load_counts}}
+                partition = (ds, source.id)
+                _replace(
+                    conn,
+                    rejects,
+                    partition,
+                    [reject_row(r, ds=ds, source_id=source.id, run_id=run_id) for r in all_rejects],
                 )
-                metric_rows = [
-                    {
-                        "ds": ds,
-                        "source_id": source.id,
-                        "stage": stage,
-                        "metric": metric,
-                        "value": float(value),
-                    }
-                    for stage, metrics in counts.items()
-                    for metric, value in metrics.items()
-                ]
-                if metric_rows:
-                    conn.execute(pipeline_runs.insert(), metric_rows)
+                _replace(conn, dq_results, partition, list(dq_rows))
+                _replace(
+                    conn,
+                    pipeline_runs,
+                    partition,
+                    [
+                        {
+                            "ds": ds,
+                            "source_id": source.id,
+                            "stage": stage,
+                            "metric": metric,
+                            "value": float(value),
+                        }
+                        for stage, metrics in counts.items()
+                        for metric, value in metrics.items()
+                    ],
+                )
         finally:
             _release_load_lock(conn)
-    return LoadResult(loaded=len(keep) - len(mismatched), rejected=len(all_rejects))
+    return LoadResult(loaded=len(stored), rejected=len(all_rejects))
+
+
+def _replace(conn: Connection, table: Table, partition: tuple[str, str], rows: list[dict[str, Any]]) -> None:
+    """Replace the partition's rows of a table whose rows belong to one (ds, source_id)."""
+    ds, source_id = partition
+    conn.execute(delete(table).where(table.c.ds == ds, table.c.source_id == source_id))
+    if rows:
+        conn.execute(table.insert(), rows)
+
+
+def _write_articles(
+    conn: Connection, batch: list[Article], ds: str, run_id: str | None
+) -> tuple[list[Article], list[Reject]]:
+    """Upsert ``batch``; return the articles now stored, and a reject for each one that is not.
+
+    The whole write is a savepoint: when the read-back finds damaged text, it is rolled back and
+    redone without the damaged articles, so an article loaded earlier for the same id keeps its
+    (undamaged) row instead of being overwritten and then deleted.
+    """
+    if not batch:
+        return [], []
+    attempt = conn.begin_nested()
+    try:
+        stored, refused = upsert_isolated(conn, batch, ds, run_id)
+        damaged = _roundtrip_mismatches(conn, stored, ds, run_id)
+    except BaseException:
+        attempt.rollback()
+        raise
+    if not damaged:
+        attempt.commit()
+        return stored, refused
+    attempt.rollback()
+    stored = [a for a in stored if a.article_id not in damaged]
+    if stored:
+        upsert(conn, articles, [article_row(a) for a in stored], ["article_id"])
+    return stored, [*refused, *damaged.values()]
 
 
 def _serialise_loads(conn: Connection) -> None:
@@ -226,6 +263,7 @@ def _split_warehouse_duplicates(
                     reason=DUPLICATE,
                     detail=detail,
                     run_id=run_id,
+                    evidence=EVIDENCE_CONTENT,
                 )
             )
     return keep, out
@@ -258,61 +296,7 @@ def _roundtrip_mismatches(
                     detail=f"{name} read back differs from what was written at char {where} "
                     "(check the database and connection charset, e.g. utf8mb4 for MySQL)",
                     run_id=run_id,
+                    evidence=EVIDENCE_NONE,
                 )
                 break
     return out
-
-
-def _article_row(art: Article) -> dict[str, Any]:
-    return {
-        "article_id": art.article_id,
-        "source_id": art.source_id,
-        "url": art.url,
-        "canonical_url": art.canonical_url,
-        "title": art.title,
-        "body": art.body,
-        "author": art.author,
-        "published_at": art.published_at,
-        "site_name": art.site_name,
-        "lang": art.lang,
-        "detected_encoding": art.detected_encoding,
-        "encoding_method": art.encoding_method,
-        "content_hash": art.content_hash,
-        "simhash": art.simhash,
-        "char_count": art.char_count,
-        "repairs": ",".join(art.repairs),
-        "ds": art.ds,
-    }
-
-
-def _reject_row(rej: Reject, run_id: str | None) -> dict[str, Any]:
-    return {
-        "ds": rej.ds,
-        "stage": rej.stage,
-        "source_id": rej.source_id,
-        "url": rej.url,
-        "reason": rej.reason,
-        "detail": rej.detail,
-        "raw_ref": rej.raw_ref,
-        "run_id": rej.run_id or run_id,
-    }
-
-
-def _upsert(conn: Connection, table: Any, rows: list[dict[str, Any]], keys: list[str]) -> None:
-    """INSERT ... ON CONFLICT/DUPLICATE KEY UPDATE in the dialect's own words."""
-    name = conn.dialect.name
-    updates = [c.name for c in table.columns if c.name not in keys]
-    stmt: Any
-    if name in ("postgresql", "sqlite"):
-        insert = postgresql.insert(table) if name == "postgresql" else sqlite.insert(table)
-        stmt = insert.on_conflict_do_update(
-            index_elements=keys, set_={c: insert.excluded[c] for c in updates}
-        )
-    elif name in ("mysql", "mariadb"):
-        my_insert = mysql.insert(table)
-        stmt = my_insert.on_duplicate_key_update({c: my_insert.inserted[c] for c in updates})
-    else:
-        raise NotImplementedError(
-            f"warehouse dialect {name!r} is not supported; use SQLite, PostgreSQL or MySQL"
-        )
-    conn.execute(stmt, rows)

@@ -2,6 +2,16 @@
 
 Rows carry no load timestamps: re-running a day must leave byte-identical tables, and the
 ``ds`` column already says which run put a row there.
+
+Column lengths are the loader's limits too: ``warehouse.fit`` reads them from these tables to cut
+or reject a value before it reaches the database, so change a length here and nowhere else.
+
+On MySQL/MariaDB, ``TEXT`` holds 64 KB, less than a long article: ``articles.title`` and
+``articles.body`` are LONGTEXT there (any body the fetch limit lets through fits) and
+``rejects.detail`` MEDIUMTEXT. Other dialects' TEXT is unbounded. These types apply to tables this
+metadata creates: ``create_all`` does not alter existing tables and there are no migrations yet,
+so a MySQL warehouse created before keeps TEXT columns until it is altered by hand (e.g.
+``ALTER TABLE articles MODIFY body LONGTEXT NOT NULL``) or by the migrations a later change adds.
 """
 
 from __future__ import annotations
@@ -19,8 +29,13 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.dialects import mysql
 
 metadata = MetaData()
+
+# Article text: TEXT everywhere but MySQL/MariaDB, where TEXT stops at 64 KB (see the docstring).
+LongText = Text().with_variant(mysql.LONGTEXT(), "mysql", "mariadb")
+MediumText = Text().with_variant(mysql.MEDIUMTEXT(), "mysql", "mariadb")
 
 sources = Table(
     "sources",
@@ -38,8 +53,8 @@ articles = Table(
     Column("source_id", String(64), nullable=False, index=True),
     Column("url", String(2048), nullable=False),
     Column("canonical_url", String(768), nullable=False, unique=True),
-    Column("title", Text, nullable=False),
-    Column("body", Text, nullable=False),
+    Column("title", LongText, nullable=False),
+    Column("body", LongText, nullable=False),
     Column("author", String(512)),
     Column("published_at", DateTime(timezone=True), nullable=False, index=True),
     Column("site_name", String(255)),
@@ -62,7 +77,7 @@ rejects = Table(
     Column("source_id", String(64), nullable=False),
     Column("url", String(2048), nullable=False),
     Column("reason", String(32), nullable=False),
-    Column("detail", Text, nullable=False),
+    Column("detail", MediumText, nullable=False),
     Column("raw_ref", String(1024)),
     Column("run_id", String(255)),
     Index("ix_rejects_partition", "ds", "source_id"),

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from article_etl.records import Reject
-from article_etl.storage import StorageError, atomic_writer, partition, read_jsonl, write_jsonl
+from article_etl.storage import StorageError, atomic_writer, read_jsonl, write_jsonl
 
 
 def _reject(url: str) -> Reject:
@@ -15,22 +15,17 @@ def _reject(url: str) -> Reject:
     )
 
 
-def test_partition_layout(data_home: Path) -> None:
-    assert (
-        partition("clean", "2026-11-18", "xijiang")
-        == data_home / "clean" / "ds=2026-11-18" / "source=xijiang"
-    )
-
-
-def test_jsonl_round_trip_keeps_unicode(data_home: Path) -> None:
-    path = partition("rejects", "2026-11-18", "s") / "fetch.jsonl"
+@pytest.mark.parametrize("name", ["rejects.jsonl", "pages.jsonl.gz"])
+def test_jsonl_round_trip_keeps_unicode(data_home: Path, name: str) -> None:
+    path = data_home / name
     assert write_jsonl(path, [_reject("http://a/镕"), _reject("http://b/")]) == 2
-    assert "镕" in path.read_text(encoding="utf-8")
+    if not name.endswith(".gz"):
+        assert "镕" in path.read_text(encoding="utf-8")
     assert read_jsonl(path, Reject) == [_reject("http://a/镕"), _reject("http://b/")]
 
 
 def test_failed_write_keeps_the_old_file_and_leaves_no_temp(data_home: Path) -> None:
-    path = partition("clean", "2026-11-18", "s") / "articles.jsonl"
+    path = data_home / "clean" / "articles.jsonl"
     write_jsonl(path, [_reject("http://old/")])
 
     def boom():  # type: ignore[no-untyped-def]

@@ -1,0 +1,162 @@
+"""Clean: fetched pages -> checked articles; anything that fails becomes a reject.
+
+Each page is its own unit of failure: an extractor exception, a page over the time budget, a
+value no file or database can store, or a failed check is that page's reject with its code,
+and the rest of the batch goes on. Extraction runs in a worker process with a time budget
+(``extract.budget``), because pure-Python code cannot be interrupted otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from article_etl import codes
+from article_etl.config import Selectors, Settings, Source
+from article_etl.encoding import repair_mojibake, scrub_unstorable
+from article_etl.extract import ExtractedArticle
+from article_etl.identity import article_id, canonical_url, content_hash
+from article_etl.quality.checks import check_article, split_duplicates
+from article_etl.quality.near_duplicates import distance, simhash
+from article_etl.records import Article, Page
+from article_etl.run import Day
+from article_etl.stages.common import stage_attempt
+from article_etl.stages.extract_worker import ExtractionWorker, ExtractTimeout
+from article_etl.storage import Kind, RunPartition, Stage
+from article_etl.storage.files import JsonlWriter
+
+Extractor = Callable[..., ExtractedArticle]
+
+# Text fields of an Article that come from the page (and so may carry unstorable characters).
+_PAGE_TEXT_FIELDS = ("title", "body", "author", "site_name", "lang", "url", "canonical_url")
+
+
+def build_article(source: Source, page: Page, ds: str, extract: Extractor) -> Article:
+    """Extract and normalise one decoded page into an Article (checks are the caller's).
+
+    ``extract`` is ``extract_article`` or a budgeted worker's ``extract``; both take the same
+    arguments. Repairs (mojibake undone, unstorable characters removed) are recorded on the
+    article so nobody has to guess what was changed.
+    """
+    fields = extract(
+        page.html,
+        page.final_url,
+        selectors=source.selectors or Selectors(),
+        timezone=source.timezone,
+        lang_hint=source.lang,
+    )
+    repairs: list[str] = []
+    title, body_text = fields.title, fields.body
+    if title:
+        title, fixed = repair_mojibake(title)
+        repairs += ["title:mojibake"] if fixed else []
+    if body_text:
+        body_text, fixed = repair_mojibake(body_text)
+        repairs += ["body:mojibake"] if fixed else []
+    values: dict[str, str | None] = {
+        "title": title or None,
+        "body": body_text or None,
+        "author": fields.author or None,
+        "site_name": fields.site_name,
+        "lang": fields.lang or source.lang,
+        "url": page.url,
+        "canonical_url": canonical_url(fields.canonical_url or page.final_url),
+    }
+    for name in _PAGE_TEXT_FIELDS:
+        value = values[name]
+        if value:
+            cleaned, removed = scrub_unstorable(value)
+            if removed:
+                values[name] = cleaned or None
+                repairs.append(f"{name}:unstorable_removed")
+    body = values["body"] or ""
+    canonical = values["canonical_url"] or page.final_url
+    return Article(
+        article_id=article_id(canonical),
+        source_id=source.id,
+        url=values["url"] or page.url,
+        canonical_url=canonical,
+        title=values["title"],
+        body=values["body"],
+        author=values["author"],
+        published_at=fields.published_at or page.listed_published_at,
+        site_name=values["site_name"],
+        lang=values["lang"],
+        detected_encoding=page.encoding,
+        encoding_method=page.encoding_method,
+        content_hash=content_hash(body),
+        simhash=simhash(body) if body else "",
+        char_count=len("".join(body.split())),
+        ds=ds,
+        repairs=repairs,
+    )
+
+
+def run(settings: Settings, source_id: str, day: Day, root: Path | None = None) -> dict[str, Any]:
+    """Turn the pages fetch published for this run into checked, de-duplicated articles."""
+    source = settings.source(source_id)
+    with (
+        stage_attempt(Stage.CLEAN, settings, source_id, day, root) as stage,
+        ExtractionWorker(settings.checks.extract_budget_seconds) as worker,
+    ):
+        fetched = stage.read(RunPartition.of(Stage.FETCH, day, source_id, root).published())
+        passed: list[tuple[Article, bytes]] = []
+        seen = 0
+        for page in fetched.records(Kind.PAGES, Page):
+            seen += 1
+            raw_ref = fetched.raw_ref(page.warc_record_id)
+            try:
+                art = build_article(source, page, day.ds, worker.extract)
+            except ExtractTimeout as exc:
+                stage.reject(
+                    page.url, codes.EXTRACT_TIMEOUT, str(exc), raw_ref=raw_ref, evidence=codes.EVIDENCE_NONE
+                )
+                continue
+            except Exception as exc:  # ExtractFailed or any other: one page's failure is that page's reject
+                stage.reject(
+                    page.url,
+                    codes.EXTRACT_ERROR,
+                    f"{type(exc).__name__}: {exc}",
+                    raw_ref=raw_ref,
+                    evidence=codes.EVIDENCE_NONE,
+                )
+                continue
+            failures = check_article(art, thresholds=settings.checks, window=(day.start, day.end))
+            if failures:
+                detail = "; ".join(f"{f.code}: {f.detail}" for f in failures)
+                stage.reject(page.url, failures[0].code, detail, raw_ref=raw_ref)
+                continue
+            try:
+                passed.append((art, JsonlWriter.encode(art)))
+            except (UnicodeError, TypeError, ValueError) as exc:
+                stage.reject(
+                    page.url,
+                    codes.EXTRACT_ERROR,
+                    f"the article cannot be stored: {type(exc).__name__}: {exc}",
+                    raw_ref=raw_ref,
+                    evidence=codes.EVIDENCE_NONE,
+                )
+        lines = {id(a): line for a, line in passed}
+        kept, dups = split_duplicates(
+            [a for a, _ in passed], near_max=settings.checks.near_duplicate_max_distance
+        )
+        for dup, original in dups:
+            stage.reject(
+                dup.url,
+                codes.DUPLICATE,
+                f"same {_sameness(dup, original)} as {original.url} (article {original.article_id}), which is kept",
+            )
+        with stage.attempt.writer(Kind.ARTICLES) as out:
+            for art in kept:
+                out.write_line(lines[id(art)])
+        stage.manifest.counts.update({"in": seen, "out": out.count})
+    return stage.summary(count=out.count)
+
+
+def _sameness(dup: Article, original: Article) -> str:
+    if dup.article_id == original.article_id:
+        return "canonical URL"
+    if dup.content_hash == original.content_hash:
+        return "text"
+    return f"story (near-duplicate text, SimHash {distance(dup.simhash, original.simhash)} of 64 bits apart)"

@@ -1,0 +1,31 @@
+"""Discover: the URLs the source's feed or sitemap listed for the data interval."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from article_etl import codes
+from article_etl.config import Settings
+from article_etl.fetch import discover, make_session
+from article_etl.run import Day
+from article_etl.stages.common import stage_attempt
+from article_etl.storage import Kind, Stage
+
+
+def run(settings: Settings, source_id: str, day: Day, root: Path | None = None) -> dict[str, Any]:
+    """List the source's URLs for the interval; entries that cannot be taken become rejects.
+
+    A listing that cannot be read at all raises (the site is down: the task retries) and
+    publishes nothing, so no later stage can take "no URLs" for "no articles".
+    """
+    source = settings.source(source_id)
+    with stage_attempt(Stage.DISCOVER, settings, source_id, day, root) as stage:
+        listing = discover(source, day.start, day.end, make_session(settings.fetch), settings.fetch)
+        with stage.attempt.writer(Kind.URLS) as out:
+            for item in listing.found:
+                out.write(item)
+        for problem in listing.problems:
+            stage.reject(problem.ref, problem.code, problem.detail, evidence=codes.EVIDENCE_NONE)
+        stage.manifest.counts.update({"in": len(listing.found) + len(listing.problems), "out": out.count})
+    return stage.summary(count=out.count)

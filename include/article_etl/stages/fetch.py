@@ -1,0 +1,129 @@
+"""Fetch: every discovered URL over HTTP, kept byte for byte as WARC, decoded once.
+
+Decoding happens here and only here: the page record carries the text, the codec, how it was
+chosen and the decoder's note, so no later stage looks at bytes again.
+
+The outage rule: when more than ``fetch.max_transient_failure_rate`` of the pages fail with
+network errors, timeouts or 5xx/429, the site is down, not the articles. The task then fails
+(retryable) and publishes nothing, so a re-run during an outage cannot pass a batch of outage
+rejects on to the load, and the raw capture of the last good run stays the one that counts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from article_etl import codes
+from article_etl.config import Settings
+from article_etl.encoding import decode_html
+from article_etl.errors import TransientError
+from article_etl.fetch import Capture, FetchError, FetchTimeout, TooLargeError, fetch, make_session
+from article_etl.fetch.warc import warc_sink
+from article_etl.records import Discovered, Page
+from article_etl.run import Day
+from article_etl.stages.common import StageRun, stage_attempt
+from article_etl.storage import Kind, RunPartition, Stage
+
+_HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
+
+
+class SourceUnavailableError(TransientError):
+    """Most pages failed for reasons that say the site is down; retry later, keep what was loaded."""
+
+
+def run(settings: Settings, source_id: str, day: Day, root: Path | None = None) -> dict[str, Any]:
+    """Fetch the URLs discovery published for this run; publish the pages that decode."""
+    session = make_session(settings.fetch)
+    with stage_attempt(Stage.FETCH, settings, source_id, day, root) as stage:
+        listed = stage.read(RunPartition.of(Stage.DISCOVER, day, source_id, root).published())
+        attempted = transient = 0
+        warc_path = stage.attempt.path(Kind.WARC)
+        with warc_sink(warc_path) as sink, stage.attempt.writer(Kind.PAGES) as pages:
+            for item in listed.records(Kind.URLS, Discovered):
+                attempted += 1
+                try:
+                    cap = fetch(session, item.url, settings.fetch)
+                except FetchTimeout as exc:
+                    stage.reject(item.url, codes.FETCH_TIMEOUT, str(exc), evidence=codes.EVIDENCE_TRANSIENT)
+                    transient += 1
+                    continue
+                except TooLargeError as exc:
+                    stage.reject(item.url, codes.TOO_LARGE, str(exc), evidence=codes.EVIDENCE_NONE)
+                    continue
+                except FetchError as exc:
+                    stage.reject(item.url, codes.FETCH_ERROR, str(exc), evidence=codes.EVIDENCE_TRANSIENT)
+                    transient += 1
+                    continue
+                record_id = sink.write(cap)
+                if cap.status in codes.TRANSIENT_STATUSES:
+                    transient += 1
+                page = _page(stage, item, cap, record_id)
+                if page is not None:
+                    pages.write(page)
+        if attempted and transient / attempted > settings.fetch.max_transient_failure_rate:
+            raise SourceUnavailableError(
+                f"source {source_id}, ds {day.ds}: {transient} of {attempted} pages failed with network errors, "
+                f"timeouts or 5xx/429 (more than fetch.max_transient_failure_rate "
+                f"{settings.fetch.max_transient_failure_rate:.0%}): the site looks down or is blocking us. "
+                "Nothing was passed on and what earlier runs loaded is kept; the task retries, or re-run the day later"
+            )
+        stage.manifest.counts.update({"in": attempted, "out": pages.count, "transient": transient})
+        stage.manifest.extra["warc_records"] = sink.count
+    return stage.summary(count=pages.count)
+
+
+def _page(stage: StageRun, item: Discovered, cap: Capture, record_id: str) -> Page | None:
+    """The decoded page, or None after recording why it cannot be one."""
+    raw_ref = stage.attempt.raw_ref(record_id)
+    content_type = cap.header("Content-Type")
+    if not 200 <= cap.status < 300:
+        if cap.status in codes.GONE_STATUSES:
+            evidence = codes.EVIDENCE_GONE
+        elif cap.status in codes.TRANSIENT_STATUSES:
+            evidence = codes.EVIDENCE_TRANSIENT
+        else:
+            evidence = codes.EVIDENCE_NONE
+        stage.reject(
+            item.url,
+            codes.HTTP_STATUS,
+            f"HTTP {cap.status} from {cap.url}",
+            raw_ref=raw_ref,
+            evidence=evidence,
+        )
+        return None
+    mime = (content_type or "text/html").split(";")[0].strip().lower()
+    if mime not in _HTML_TYPES:
+        stage.reject(
+            item.url, codes.CONTENT_TYPE, f"Content-Type {content_type!r} is not HTML", raw_ref=raw_ref
+        )
+        return None
+    decoded = decode_html(cap.body, content_type)
+    if not decoded.clean:
+        stage.reject(
+            item.url,
+            codes.UNDECODABLE,
+            f"no codec decodes the bytes cleanly ({decoded.note or decoded.encoding})",
+            raw_ref=raw_ref,
+        )
+        return None
+    return Page(
+        source_id=item.source_id,
+        url=item.url,
+        final_url=cap.url,
+        status=cap.status,
+        content_type=content_type,
+        fetched_at=datetime.now(UTC).replace(microsecond=0),
+        sha256=hashlib.sha256(cap.body).hexdigest(),
+        size=len(cap.body),
+        warc_record_id=record_id,
+        listed_published_at=item.listed_published_at,
+        listed_title=item.listed_title,
+        html=decoded.text,
+        encoding=decoded.encoding,
+        encoding_method=decoded.method,
+        declared_charset=decoded.declared,
+        encoding_note=decoded.note,
+    )

@@ -1,0 +1,109 @@
+"""Load: this run's validated batch and every stage's rejects into the warehouse, in one transaction.
+
+The load reads exactly the attempts its upstream chain recorded (validate -> clean -> fetch ->
+discover) and takes its counts from their manifests, never by re-counting files. After the
+commit it enforces the source's reject rate; the message tells an outage (most rejects are
+network errors or 5xx) from a site that changed (most rejects are checks on fetched pages).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from article_etl import codes
+from article_etl.config import Settings
+from article_etl.errors import PermanentError
+from article_etl.records import Article, DQResult, Reject
+from article_etl.run import Day
+from article_etl.stages.common import stage_attempt
+from article_etl.storage import Kind, Published, RunPartition, Stage, upstream
+
+log = logging.getLogger(__name__)
+
+
+class QualityGateError(PermanentError):
+    """A source's reject rate passed its threshold; raised after the day is loaded, so nothing is lost."""
+
+
+def run(
+    settings: Settings, source_id: str, day: Day, warehouse: str, root: Path | None = None
+) -> dict[str, Any]:
+    """Load the batch and the rejects of this run; then enforce the source's reject rate."""
+    from article_etl.warehouse import get_engine, load_partition, masked
+
+    source = settings.source(source_id)
+    log.info("loading source %s, ds %s, run %s into %s", source_id, day.ds, day.run_id, masked(warehouse))
+    with stage_attempt(Stage.LOAD, settings, source_id, day, root) as stage:
+        validated = stage.read(RunPartition.of(Stage.VALIDATE, day, source_id, root).published())
+        chain = _chain(validated, day, source_id, root)
+        stage_rejects = [r for part in chain.values() for r in part.records(Kind.REJECTS, Reject)]
+        counts: dict[str, dict[str, float]] = {
+            "discover": {"urls": chain[Stage.DISCOVER].manifest.counts.get("out", 0)},
+            "fetch": _counts(chain[Stage.FETCH], "pages"),
+            "clean": _counts(chain[Stage.CLEAN], "articles"),
+            "validate": _counts(chain[Stage.VALIDATE], "articles"),
+        }
+        result = load_partition(
+            get_engine(warehouse),
+            source=source,
+            ds=day.ds,
+            batch=list(validated.records(Kind.ARTICLES, Article)),
+            partition_rejects=stage_rejects,
+            dq_rows=[dataclasses.asdict(d) for d in validated.records(Kind.DQ_RESULTS, DQResult)],
+            counts=counts,
+            run_id=day.run_id,
+            near_duplicate_max_distance=settings.checks.near_duplicate_max_distance,
+        )
+        stage.manifest.counts.update({"in": validated.manifest.counts.get("out", 0), "out": result.loaded})
+        stage.manifest.extra["warehouse_rejected"] = result.rejected
+    # Everything the listing gave: the URLs taken plus the entries discovery itself rejected.
+    discovered = int(counts["discover"]["urls"]) + chain[Stage.DISCOVER].manifest.counts.get("rejected", 0)
+    rate = result.rejected / discovered if discovered else 0.0
+    summary = stage.summary(loaded=result.loaded, reject_rate=round(rate, 3))
+    summary["rejected"] = result.rejected
+    if rate > source.max_reject_rate:
+        raise QualityGateError(
+            _gate_message(
+                source_id, day.ds, result.rejected, discovered, rate, source.max_reject_rate, stage_rejects
+            )
+        )
+    return summary
+
+
+def _chain(validated: Published, day: Day, source_id: str, root: Path | None) -> dict[Stage, Published]:
+    """The exact upstream attempts behind the validated batch, following each manifest's inputs."""
+    chain = {Stage.VALIDATE: validated}
+    below = validated
+    for stage in (Stage.CLEAN, Stage.FETCH, Stage.DISCOVER):
+        below = upstream(stage, day, source_id, root, below.manifest)
+        chain[stage] = below
+    return chain
+
+
+def _counts(part: Published, out_name: str) -> dict[str, float]:
+    return {out_name: part.manifest.counts.get("out", 0), "rejected": part.manifest.counts.get("rejected", 0)}
+
+
+def _gate_message(
+    source_id: str, ds: str, rejected: int, discovered: int, rate: float, limit: float, rejects: list[Reject]
+) -> str:
+    """What went wrong and what to do, in one line: an outage and a layout change need different fixes."""
+    head = (
+        f"source {source_id}, ds {ds}: {rejected} of {discovered} discovered pages were rejected "
+        f"({rate:.0%} > max_reject_rate {limit:.0%}); the day is loaded and the rejects are in the rejects table"
+    )
+    transient = sum(1 for r in rejects if r.evidence == codes.EVIDENCE_TRANSIENT)
+    top = ", ".join(f"{code}={n}" for code, n in Counter(r.reason for r in rejects).most_common(3))
+    if rejects and transient * 2 > len(rejects):
+        return (
+            f"{head}. {transient} of {len(rejects)} rejects are network errors, timeouts or 5xx ({top}): "
+            "the site was down or blocking us; nothing loaded earlier was removed; re-run the day when it is back"
+        )
+    return (
+        f"{head}. Most rejects are checks on the fetched pages ({top}): the site may have changed its layout "
+        "or encoding; look at the reasons, fix the source's selectors, or raise max_reject_rate"
+    )

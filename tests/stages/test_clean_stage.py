@@ -1,0 +1,131 @@
+"""The clean stage on its own: per-page isolation, repairs recorded, reading only its own run."""
+
+from __future__ import annotations
+
+import json
+import random
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from article_etl import codes
+from article_etl.config import Settings
+from article_etl.records import Article, Page, Reject
+from article_etl.run import Day
+from article_etl.stages import clean
+from article_etl.stages.common import stage_attempt
+from article_etl.storage import Kind, PartitionError, RunPartition, Stage
+
+DAY = Day.of("2026-11-18", run_id="unit")
+SETTINGS = Settings.model_validate(
+    {
+        "sources": [
+            {"id": "s", "name": "S", "lang": "en", "discovery": {"kind": "rss", "url": "http://127.0.0.1/f"}}
+        ]
+    }
+)
+WORDS = "harbor council ferry winter library budget school street market weather bridge river museum".split()
+
+
+def _paragraph(title: str, i: int) -> str:
+    """A sentence of its own for each page and paragraph, so no two pages are near-duplicates."""
+    rng = random.Random(f"{title}-{i}")
+    return " ".join(rng.choice(WORDS) for _ in range(30)).capitalize() + "."
+
+
+def _html(title: str, paragraphs: int = 3, jsonld_headline: str | None = None) -> str:
+    ld = ""
+    if jsonld_headline is not None:
+        data = {
+            "@type": "NewsArticle",
+            "headline": jsonld_headline,
+            "datePublished": "2026-11-18T09:00:00+00:00",
+        }
+        ld = f'<script type="application/ld+json">{json.dumps(data)}</script>'
+    body = "".join(f"<p>{_paragraph(title, i)}</p>" for i in range(paragraphs))
+    return (
+        f"<html lang='en'><head><title>{title}</title>{ld}"
+        "<meta property='article:published_time' content='2026-11-18T09:00:00+00:00'></head>"
+        f"<body><article><h1>{title}</h1>{body}</article></body></html>"
+    )
+
+
+def _publish_pages(root: Path, pages: dict[str, str], day: Day = DAY) -> None:
+    """What a fetch attempt of ``day`` would publish: decoded pages."""
+    with (
+        stage_attempt(Stage.FETCH, SETTINGS, "s", day, root) as stage,
+        stage.attempt.writer(Kind.PAGES) as out,
+    ):
+        for name, html in pages.items():
+            url = f"http://127.0.0.1/{name}"
+            out.write(
+                Page(
+                    source_id="s",
+                    url=url,
+                    final_url=url,
+                    status=200,
+                    content_type="text/html; charset=utf-8",
+                    fetched_at=datetime(2026, 11, 18, 12, tzinfo=UTC),
+                    sha256="",
+                    size=len(html),
+                    warc_record_id=f"<urn:uuid:{name}>",
+                    html=html,
+                    encoding="utf-8",
+                    encoding_method="http",
+                )
+            )
+
+
+def _outputs(root: Path) -> tuple[dict[str, Article], dict[str, Reject]]:
+    published = RunPartition.of(Stage.CLEAN, DAY, "s", root).published()
+    arts = {a.url.rsplit("/", 1)[1]: a for a in published.records(Kind.ARTICLES, Article)}
+    rejs = {r.url.rsplit("/", 1)[1]: r for r in published.records(Kind.REJECTS, Reject)}
+    return arts, rejs
+
+
+def test_unstorable_characters_from_jsonld_are_removed_and_recorded(tmp_path: Path) -> None:
+    _publish_pages(
+        tmp_path,
+        {
+            "nul": _html("Fares frozen", jsonld_headline="Fares\u0000 frozen"),
+            "surrogate": _html("Library reopens", jsonld_headline="Library \ud800reopens"),
+        },
+    )
+    clean.run(SETTINGS, "s", DAY, tmp_path)
+    arts, rejs = _outputs(tmp_path)
+    assert not rejs, rejs
+    assert arts["nul"].title == "Fares frozen"
+    assert "title:unstorable_removed" in arts["nul"].repairs
+    assert arts["surrogate"].title == "Library reopens"
+
+
+def test_a_page_over_the_time_budget_is_its_own_reject_and_the_rest_go_on(tmp_path: Path) -> None:
+    settings = SETTINGS.model_copy(deep=True)
+    settings.checks.extract_budget_seconds = 0.05
+    _publish_pages(tmp_path, {"huge": _html("Huge page", paragraphs=20_000), "ok": _html("Fares frozen")})
+    clean.run(settings, "s", DAY, tmp_path)
+    arts, rejs = _outputs(tmp_path)
+    assert set(arts) == {"ok"}, rejs
+    assert rejs["huge"].reason == codes.EXTRACT_TIMEOUT
+    assert rejs["huge"].evidence == codes.EVIDENCE_NONE  # our budget says nothing about the article
+    assert "extract_budget_seconds" in rejs["huge"].detail
+
+
+def test_failed_checks_are_rejects_with_the_raw_capture_named(tmp_path: Path) -> None:
+    _publish_pages(tmp_path, {"ok": _html("Fares frozen"), "short": _html("Short", paragraphs=0)})
+    summary = clean.run(SETTINGS, "s", DAY, tmp_path)
+    arts, rejs = _outputs(tmp_path)
+    assert set(arts) == {"ok"}
+    assert rejs["short"].reason in (codes.MISSING_BODY, codes.BODY_TOO_SHORT)
+    assert rejs["short"].raw_ref == "fetch/ds=2026-11-18/source=s#<urn:uuid:short>"
+    manifest = RunPartition.of(Stage.CLEAN, DAY, "s", tmp_path).published().manifest
+    assert manifest.counts == {"in": 2, "out": 1, "rejected": 1}
+    assert manifest.inputs[0]["stage"] == "fetch"
+    assert summary["count"] == 1
+
+
+def test_clean_reads_only_its_own_runs_pages(tmp_path: Path) -> None:
+    _publish_pages(tmp_path, {"other": _html("Other run")}, day=Day.of(DAY.ds, run_id="other"))
+    with pytest.raises(PartitionError, match="fetch has published nothing"):
+        clean.run(SETTINGS, "s", DAY, tmp_path)

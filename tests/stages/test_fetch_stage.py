@@ -1,0 +1,126 @@
+"""The fetch stage on its own: decode once, evidence on every reject, the outage rule."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from article_etl import codes
+from article_etl.config import Settings
+from article_etl.records import Page, Reject
+from article_etl.run import Day
+from article_etl.stages import discover, fetch
+from article_etl.stages.fetch import SourceUnavailableError
+from article_etl.storage import Kind, PartitionError, RunPartition, Stage
+
+DAY = Day.of("2026-11-18", run_id="unit")
+GBK = "<html><head><title>西江新闻</title></head><body><p>朱镕基在西江</p></body></html>".encode("gbk")
+
+
+def _settings(base: str, **fetch: Any) -> Settings:
+    return Settings.model_validate(
+        {
+            "sources": [{"id": "s", "name": "S", "discovery": {"kind": "rss", "url": f"{base}/feed.xml"}}],
+            "fetch": {"retries": 0, "timeout_seconds": 5, **fetch},
+        }
+    )
+
+
+def _site(http_server: Any, pages: dict[str, tuple[int, list[tuple[str, str]], bytes]]) -> str:
+    routes: dict[str, tuple[int, list[tuple[str, str]], bytes]] = dict(pages)
+    base = http_server(routes)
+    items = "".join(
+        f"<item><title>{p}</title><link>{base}{p}</link><pubDate>Wed, 18 Nov 2026 09:00:00 +0000</pubDate></item>"
+        for p in pages
+    )
+    routes["/feed.xml"] = (
+        200,
+        [("Content-Type", "application/rss+xml")],
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{items}</channel></rss>'.encode(),
+    )
+    return base
+
+
+def _run(settings: Settings, root: Path) -> tuple[list[Page], dict[str, Reject]]:
+    discover.run(settings, "s", DAY, root)
+    fetch.run(settings, "s", DAY, root)
+    published = RunPartition.of(Stage.FETCH, DAY, "s", root).published()
+    pages = list(published.records(Kind.PAGES, Page))
+    rejects = {r.url.rsplit("/", 1)[1]: r for r in published.records(Kind.REJECTS, Reject)}
+    return pages, rejects
+
+
+def test_pages_are_decoded_once_and_carry_how(http_server: Any, tmp_path: Path) -> None:
+    base = _site(http_server, {"/gbk.html": (200, [("Content-Type", "text/html")], GBK)})
+    pages, _ = _run(_settings(base), tmp_path)
+    [page] = pages
+    assert "朱镕基" in page.html
+    assert page.encoding == "gb18030"
+    assert page.encoding_method in ("detected", "meta")
+    assert page.listed_title == "/gbk.html"
+
+
+def test_each_reject_says_what_it_proves_about_a_loaded_article(http_server: Any, tmp_path: Path) -> None:
+    html = [("Content-Type", "text/html; charset=utf-8")]
+    base = _site(
+        http_server,
+        {
+            "/ok.html": (200, html, b"<html><body><p>fine</p></body></html>"),
+            "/gone.html": (410, html, b"gone"),
+            "/missing.html": (404, html, b"missing"),
+            "/forbidden.html": (403, html, b"no"),
+            "/busy.html": (503, html, b"busy"),
+            "/pdf.html": (200, [("Content-Type", "application/pdf")], b"%PDF-1.4"),
+        },
+    )
+    _, rejects = _run(_settings(base), tmp_path)
+    evidence = {name: r.evidence for name, r in rejects.items()}
+    assert evidence == {
+        "gone.html": codes.EVIDENCE_GONE,
+        "missing.html": codes.EVIDENCE_GONE,
+        "forbidden.html": codes.EVIDENCE_NONE,
+        "busy.html": codes.EVIDENCE_TRANSIENT,
+        "pdf.html": codes.EVIDENCE_CONTENT,
+    }
+    assert rejects["gone.html"].raw_ref and rejects["gone.html"].raw_ref.startswith(
+        "fetch/ds=2026-11-18/source=s#"
+    )
+
+
+def test_mostly_transient_failures_fail_the_task_and_publish_nothing(
+    http_server: Any, tmp_path: Path
+) -> None:
+    html = [("Content-Type", "text/html")]
+    base = _site(
+        http_server,
+        {"/a.html": (503, html, b"x"), "/b.html": (502, html, b"x"), "/c.html": (200, html, b"<p>ok</p>")},
+    )
+    settings = _settings(base)
+    discover.run(settings, "s", DAY, tmp_path)
+    with pytest.raises(SourceUnavailableError, match="2 of 3 pages failed"):
+        fetch.run(settings, "s", DAY, tmp_path)
+    part = RunPartition.of(Stage.FETCH, DAY, "s", tmp_path)
+    with pytest.raises(PartitionError):
+        part.published()
+    assert not any(part.folder.glob("try=*")), "the failed attempt left its folder behind"
+    # The same failures under a higher threshold are passed on as rejects.
+    _, rejects = _run(_settings(base, max_transient_failure_rate=0.9), tmp_path)
+    assert set(rejects) == {"a.html", "b.html"}
+
+
+def test_a_dead_site_is_transient_fetch_errors(tmp_path: Path, http_server: Any) -> None:
+    routes: dict[str, tuple[int, list[tuple[str, str]], bytes]] = {}
+    base = http_server(routes)
+    dead = "http://127.0.0.1:9"  # discard port: connection refused
+    routes["/feed.xml"] = (
+        200,
+        [("Content-Type", "application/rss+xml")],
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item><link>{dead}/a.html</link>'
+        "<pubDate>Wed, 18 Nov 2026 09:00:00 +0000</pubDate></item></channel></rss>".encode(),
+    )
+    settings = _settings(base, max_transient_failure_rate=1.0)
+    _, rejects = _run(settings, tmp_path)
+    assert rejects["a.html"].reason == codes.FETCH_ERROR
+    assert rejects["a.html"].evidence == codes.EVIDENCE_TRANSIENT
