@@ -34,6 +34,9 @@ FETCH_TIMEOUT = "fetch_timeout"
 FIELD_TOO_LONG = "field_too_long"
 EXTRACT_TIMEOUT = "extract_timeout"
 WAREHOUSE_REFUSED = "warehouse_refused"
+ROBOTS_DISALLOWED = "robots_disallowed"
+PRIVATE_ADDRESS = "private_address"
+FEED_MALFORMED = "feed_malformed"
 
 # What a reject says about an article an earlier run loaded for the same URL (``Reject.evidence``).
 # Only positive evidence takes an article out of the warehouse: the page is gone, or its fresh
@@ -76,4 +79,7 @@ DESCRIPTIONS: dict[str, str] = {
     FIELD_TOO_LONG: "a field is longer than its warehouse column holds",
     EXTRACT_TIMEOUT: "extracting the page took longer than checks.extract_budget_seconds",
     WAREHOUSE_REFUSED: "the warehouse refused the row (the detail has the database's message)",
+    ROBOTS_DISALLOWED: "the site's robots.txt disallows fetching this URL for our user agent",
+    PRIVATE_ADDRESS: "the URL resolves to a loopback, private, link-local or reserved address",
+    FEED_MALFORMED: "the feed or sitemap could not be parsed",
 }

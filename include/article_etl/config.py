@@ -112,6 +112,18 @@ class FetchSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     user_agent: str = "ArticleETL/0.1 (+https://github.com/article-etl/article-etl)"
+    # Networks a fetch may connect to although they are loopback/private/link-local (CIDRs).
+    # Empty by default: a crawler inside a company network must never become a way in.
+    allow_private_networks: list[str] = Field(default_factory=list)
+    # Politeness: the least time between two requests to one host (robots.txt Crawl-delay wins
+    # when longer), and how many requests to one host may be in flight at once.
+    per_host_delay_seconds: float = Field(default=1.0, ge=0)
+    per_host_concurrency: int = Field(default=2, ge=1, le=16)
+    # Query parameters whose names contain one of these are secrets: removed from every stored
+    # URL, log line and error message (the request itself still sends them).
+    secret_params: list[str] = Field(
+        default_factory=lambda: ["key", "token", "secret", "password", "passwd", "sig", "auth", "session"]
+    )
     # Per socket operation (connect, one read): a silent server is given up on after this.
     timeout_seconds: float = 20.0
     # Total wall-clock time for one URL: connect, redirects, retries and every read together,
