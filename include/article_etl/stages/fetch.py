@@ -12,12 +12,18 @@ rejects on to the load, and the raw capture of the last good run stays the one t
 from __future__ import annotations
 
 import hashlib
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import requests
+
 from article_etl import codes
-from article_etl.config import Settings
+from article_etl.config import FetchSettings, Settings
 from article_etl.encoding import decode_html
 from article_etl.errors import TransientError
 from article_etl.fetch import Capture, FetchError, FetchTimeout, TooLargeError, fetch, make_session
@@ -28,10 +34,55 @@ from article_etl.stages.common import StageRun, stage_attempt
 from article_etl.storage import Kind, RunPartition, Stage
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
+# Threads per fetch task: enough to keep a few hosts busy up to their per-host limits.
+_MAX_WORKERS = 16
 
 
 class SourceUnavailableError(TransientError):
     """Most pages failed for reasons that say the site is down; retry later, keep what was loaded."""
+
+
+@dataclass
+class _Outcome:
+    """What fetching one listed URL gave: a capture, or the reject it becomes."""
+
+    item: Discovered
+    capture: Capture | None = None
+    code: str = ""
+    detail: str = ""
+    evidence: str = codes.EVIDENCE_NONE
+
+
+def _fetch_one(session: requests.Session, settings: FetchSettings, item: Discovered) -> _Outcome:
+    """Fetch one URL (in a worker thread); every failure becomes an outcome, never an exception."""
+    try:
+        return _Outcome(item, capture=fetch(session, item.url, settings))
+    except FetchTimeout as exc:
+        return _Outcome(item, code=codes.FETCH_TIMEOUT, detail=str(exc), evidence=codes.EVIDENCE_TRANSIENT)
+    except TooLargeError as exc:
+        return _Outcome(item, code=codes.TOO_LARGE, detail=str(exc))
+    except FetchError as exc:
+        return _Outcome(item, code=codes.FETCH_ERROR, detail=str(exc), evidence=codes.EVIDENCE_TRANSIENT)
+
+
+def _fetch_all(
+    session: requests.Session, settings: FetchSettings, items: Iterable[Discovered]
+) -> Iterator[_Outcome]:
+    """Fetch concurrently, yielding outcomes in listing order with a bounded window in flight.
+
+    Listing order keeps the WARC and the page file the same on every run; the window keeps
+    memory flat in the number of pages (a capture is written and dropped as soon as its turn
+    comes).
+    """
+    workers = min(_MAX_WORKERS, settings.per_host_concurrency * 4)
+    window: deque[Future[_Outcome]] = deque()
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fetch") as pool:
+        for item in items:
+            window.append(pool.submit(_fetch_one, session, settings, item))
+            if len(window) >= workers * 2:
+                yield window.popleft().result()
+        while window:
+            yield window.popleft().result()
 
 
 def run(settings: Settings, source_id: str, day: Day, root: Path | None = None) -> dict[str, Any]:
@@ -40,27 +91,17 @@ def run(settings: Settings, source_id: str, day: Day, root: Path | None = None) 
     with stage_attempt(Stage.FETCH, settings, source_id, day, root) as stage:
         listed = stage.read(RunPartition.of(Stage.DISCOVER, day, source_id, root).published())
         attempted = transient = 0
-        warc_path = stage.attempt.path(Kind.WARC)
-        with warc_sink(warc_path) as sink, stage.attempt.writer(Kind.PAGES) as pages:
-            for item in listed.records(Kind.URLS, Discovered):
+        with warc_sink(stage.attempt.path(Kind.WARC)) as sink, stage.attempt.writer(Kind.PAGES) as pages:
+            for outcome in _fetch_all(session, settings.fetch, listed.records(Kind.URLS, Discovered)):
                 attempted += 1
-                try:
-                    cap = fetch(session, item.url, settings.fetch)
-                except FetchTimeout as exc:
-                    stage.reject(item.url, codes.FETCH_TIMEOUT, str(exc), evidence=codes.EVIDENCE_TRANSIENT)
-                    transient += 1
-                    continue
-                except TooLargeError as exc:
-                    stage.reject(item.url, codes.TOO_LARGE, str(exc), evidence=codes.EVIDENCE_NONE)
-                    continue
-                except FetchError as exc:
-                    stage.reject(item.url, codes.FETCH_ERROR, str(exc), evidence=codes.EVIDENCE_TRANSIENT)
-                    transient += 1
+                cap = outcome.capture
+                if cap is None:
+                    stage.reject(outcome.item.url, outcome.code, outcome.detail, evidence=outcome.evidence)
+                    transient += outcome.evidence == codes.EVIDENCE_TRANSIENT
                     continue
                 record_id = sink.write(cap)
-                if cap.status in codes.TRANSIENT_STATUSES:
-                    transient += 1
-                page = _page(stage, item, cap, record_id)
+                transient += cap.status in codes.TRANSIENT_STATUSES
+                page = _page(stage, outcome.item, cap, record_id)
                 if page is not None:
                     pages.write(page)
         if attempted and transient / attempted > settings.fetch.max_transient_failure_rate:
