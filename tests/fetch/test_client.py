@@ -25,8 +25,14 @@ pytestmark = pytest.mark.timeout(30)
 DEADLINE = 2.0
 SLACK = 1.5
 # The per-operation timeout is far longer than the deadline, so only the deadline can end a stall.
+# The servers run on loopback, which the private-address guard refuses unless it is allowed.
 SETTINGS = FetchSettings(
-    timeout_seconds=30, deadline_seconds=DEADLINE, retries=2, max_retry_after_seconds=0.5, max_bytes=10_000
+    timeout_seconds=30,
+    deadline_seconds=DEADLINE,
+    retries=2,
+    max_retry_after_seconds=0.5,
+    max_bytes=10_000,
+    allow_private_networks=["127.0.0.1/32"],
 )
 
 # handle(sock, request_line, n): answer the n-th request (from 0) on an accepted socket.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import traceback
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -20,7 +22,10 @@ from article_etl.fetch import (
 )
 from article_etl.fetch.warc import read_warc, write_warc
 
-SETTINGS = FetchSettings(timeout_seconds=5, retries=0, max_bytes=10_000)
+# The servers run on loopback, which the private-address guard refuses unless it is allowed.
+SETTINGS = FetchSettings(
+    timeout_seconds=5, retries=0, max_bytes=10_000, allow_private_networks=["127.0.0.1/32"]
+)
 GBK_PAGE = "<html><head><title>西江新闻</title></head><body><p>朱镕基</p></body></html>".encode("gbk")
 
 RSS = b"""<?xml version="1.0" encoding="utf-8"?>
@@ -123,3 +128,33 @@ def test_warc_round_trip(tmp_path: Path) -> None:
     ids = write_warc(tmp_path / "p.warc.gz", caps)
     back = read_warc(tmp_path / "p.warc.gz")
     assert [back[i] for i in ids] == caps
+
+
+def test_secrets_are_sent_but_never_kept_or_printed(
+    http_server: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    seen: list[str] = []
+    routes: dict[str, Any] = {}
+    base = http_server(routes)
+    routes["/p?apikey=s3cret&page=2"] = (200, [("Content-Type", "text/html")], b"<html>ok</html>")
+    url = base.replace("http://", "http://user:pw@") + "/p?apikey=s3cret&page=2"
+    session = make_session(SETTINGS)
+    session.hooks["response"].append(lambda resp, *a, **k: seen.append(resp.request.url))
+    cap = fetch(session, url, SETTINGS)
+    assert cap.status == 200  # the server saw the query as configured: it routed on it
+    assert seen == [url]  # and the request carried the userinfo too
+    assert cap.url == base + "/p?page=2"
+    # A dead site: the error, its cause's text and urllib3's retry warnings stay clean.
+    caplog.set_level(logging.DEBUG, logger="urllib3")
+    dead = "http://user:pw@127.0.0.1:9/feed?apikey=s3cret&page=2"
+    settings = SETTINGS.model_copy(update={"retries": 1})
+    with pytest.raises(FetchError) as caught:
+        fetch(make_session(settings), dead, settings)
+    assert str(caught.value).startswith("http://127.0.0.1:9/feed?page=2: could not fetch (ConnectionError: ")
+    assert caught.value.__cause__ is not None  # still chained, for callers that look at it
+    printed = "".join(traceback.format_exception(caught.value))
+    assert "/feed?page=2" in printed
+    assert "Retrying" in caplog.text
+    for secret in ("s3cret", "pw@", "apikey"):
+        assert secret not in printed
+        assert secret not in caplog.text

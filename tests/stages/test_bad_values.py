@@ -144,7 +144,7 @@ def _settings(base: str) -> Settings:
                     "max_reject_rate": 1.0,
                 }
             ],
-            "fetch": {"retries": 0, "timeout_seconds": 5},
+            "fetch": {"retries": 0, "timeout_seconds": 5, "allow_private_networks": ["127.0.0.1/32"]},
         }
     )
 

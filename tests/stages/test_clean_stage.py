@@ -25,7 +25,21 @@ SETTINGS = Settings.model_validate(
         ]
     }
 )
-WORDS = "harbor council ferry winter library budget school street market weather bridge river museum".split()
+WORDS = [
+    "harbor",
+    "council",
+    "ferry",
+    "winter",
+    "library",
+    "budget",
+    "school",
+    "street",
+    "market",
+    "weather",
+    "bridge",
+    "river",
+    "museum",
+]
 
 
 def _paragraph(title: str, i: int) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import http.server
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +25,12 @@ def _settings(base: str, **fetch: Any) -> Settings:
     return Settings.model_validate(
         {
             "sources": [{"id": "s", "name": "S", "discovery": {"kind": "rss", "url": f"{base}/feed.xml"}}],
-            "fetch": {"retries": 0, "timeout_seconds": 5, **fetch},
+            "fetch": {
+                "retries": 0,
+                "timeout_seconds": 5,
+                "allow_private_networks": ["127.0.0.1/32"],
+                **fetch,
+            },
         }
     )
 
@@ -84,9 +91,8 @@ def test_each_reject_says_what_it_proves_about_a_loaded_article(http_server: Any
         "busy.html": codes.EVIDENCE_TRANSIENT,
         "pdf.html": codes.EVIDENCE_CONTENT,
     }
-    assert rejects["gone.html"].raw_ref and rejects["gone.html"].raw_ref.startswith(
-        "fetch/ds=2026-11-18/source=s#"
-    )
+    assert rejects["gone.html"].raw_ref
+    assert rejects["gone.html"].raw_ref.startswith("fetch/ds=2026-11-18/source=s#")
 
 
 def test_mostly_transient_failures_fail_the_task_and_publish_nothing(
@@ -124,3 +130,39 @@ def test_a_dead_site_is_transient_fetch_errors(tmp_path: Path, http_server: Any)
     _, rejects = _run(settings, tmp_path)
     assert rejects["a.html"].reason == codes.FETCH_ERROR
     assert rejects["a.html"].evidence == codes.EVIDENCE_TRANSIENT
+
+
+def test_a_listed_url_on_a_private_address_is_refused_and_never_requested(
+    http_server: Any, tmp_path: Path
+) -> None:
+    """The feed is on the allowed 127.0.0.1; the article it lists is on 127.0.0.2, which is not."""
+    hits: list[str] = []
+
+    class Counting(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            hits.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    private = http.server.ThreadingHTTPServer(("127.0.0.2", 0), Counting)
+    threading.Thread(target=private.serve_forever, daemon=True).start()
+    try:
+        target = f"http://127.0.0.2:{private.server_address[1]}/inside.html"
+        routes: dict[str, tuple[int, list[tuple[str, str]], bytes]] = {}
+        base = http_server(routes)
+        routes["/feed.xml"] = (
+            200,
+            [("Content-Type", "application/rss+xml")],
+            f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item><link>{target}</link>'
+            "<pubDate>Wed, 18 Nov 2026 09:00:00 +0000</pubDate></item></channel></rss>".encode(),
+        )
+        _, rejects = _run(_settings(base), tmp_path)
+    finally:
+        private.shutdown()
+        private.server_close()
+    assert rejects["inside.html"].reason == codes.PRIVATE_ADDRESS
+    assert "127.0.0.2" in rejects["inside.html"].detail
+    assert hits == []

@@ -1,6 +1,13 @@
 """Fetch stage: discovery (feeds, sitemaps), HTTP, and raw captures as WARC."""
 
-from article_etl.fetch.client import FetchError, FetchTimeout, TooLargeError, fetch, make_session
+from article_etl.fetch.client import (
+    FetchError,
+    FetchTimeout,
+    PrivateAddressError,
+    TooLargeError,
+    fetch,
+    make_session,
+)
 from article_etl.fetch.discovery import Discovery, DiscoveryError, Problem, discover
 from article_etl.fetch.warc import Capture, read_warc, write_warc
 
@@ -10,6 +17,7 @@ __all__ = [
     "DiscoveryError",
     "FetchError",
     "FetchTimeout",
+    "PrivateAddressError",
     "Problem",
     "TooLargeError",
     "discover",

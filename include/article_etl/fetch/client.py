@@ -29,6 +29,27 @@ budget, ``fetch.deadline_seconds``, covering connect, redirects, retries and eve
   raises FetchTimeout at once instead of sleeping into a failure. So a 503 with a long Retry-After
   near the deadline gives FetchTimeout, not a 503 Capture.
 
+Private addresses. The same connection subclass checks the address each socket actually connected
+to (``getpeername``) against :mod:`article_etl.fetch.guard` right after the connect, before the TLS
+handshake or any HTTP byte, and refuses loopback, private, link-local and other non-public
+addresses outside ``fetch.allow_private_networks``. Checking the connected socket, not a DNS answer
+looked up beforehand, leaves DNS rebinding nothing to slip through, and because every redirect
+hop, retry, sitemap child and robots.txt opens its connections here, all of them are covered.
+The settings reach the connection through the same thread-local as the deadline; a pooled
+connection reused by a fetch with other settings is checked again. A connection opened outside
+``fetch`` (a bare ``session.get`` on a session from :func:`make_session`) gets the defaults: no
+private network allowed. The refusal, :class:`PrivateAddressError`, is neither an OSError nor a
+urllib3 error, so it is never retried. A host whose first answer is refused is not tried at its
+other addresses. Through an HTTP proxy the address checked is the proxy's (a proxy on a private
+network needs that network allowed): the proxy then decides where the request goes, and must
+enforce the same rule itself.
+
+Secrets. The request uses the URL as given, userinfo and ``apikey=`` included, but every URL this
+module hands back (``Capture.url``) or prints (every error message, urllib3's retry and debug log
+lines) is redacted with ``fetch.secret_params`` (:mod:`article_etl.urls`). The errors of requests
+and urllib3 quote the request target; they stay chained as the FetchError's cause (callers inspect
+it) with their messages redacted in place, so a printed traceback is clean too.
+
 Alternatives rejected: ``signal.alarm`` works only in the main thread; running the request in a
 worker thread and abandoning it on timeout leaks the thread and its socket; clamping each read's
 timeout to the time left would need hooks inside http.client and ssl. Not bounded: DNS lookups
@@ -38,6 +59,7 @@ timeout to the time left would need hooks inside http.client and ssl. Not bounde
 from __future__ import annotations
 
 import contextlib
+import logging
 import socket
 import threading
 import time
@@ -53,7 +75,9 @@ from urllib3.response import BaseHTTPResponse
 from urllib3.util.retry import Retry
 
 from article_etl.config import FetchSettings
+from article_etl.fetch.guard import AddressPolicy, policy_for
 from article_etl.fetch.warc import Capture
+from article_etl.urls import redact_text, redact_url
 
 # Small body reads, so the deadline is also checked while a body trickles in (the timer is what
 # guarantees it; this only notices sooner).
@@ -70,6 +94,29 @@ class TooLargeError(FetchError):
 
 class FetchTimeout(FetchError):
     """No complete answer within ``fetch.deadline_seconds`` (stalling, trickling, long waits)."""
+
+
+class PrivateAddressError(FetchError):
+    """The URL, or a redirect hop on its way, connected to a loopback, private, link-local or
+    reserved address that ``fetch.allow_private_networks`` does not list. Refused after the
+    connect and before any byte was sent; never retried. The page is a ``private_address``
+    reject; the message names the URL, the host and the address, and the remedy."""
+
+    def __init__(self, host: str, address: str, reason: str, url: str = "") -> None:
+        self.host = host
+        self.address = address
+        self.reason = reason
+        self.url = url
+        target = address if host.strip("[]") == address else f"{host} ({address})"
+        where = f"{url}: " if url else ""
+        super().__init__(
+            f"{where}refused to connect to {target}, a {reason} address; "
+            "add its network to fetch.allow_private_networks if this is intended"
+        )
+
+    def for_url(self, url: str) -> PrivateAddressError:
+        """The same refusal, naming the URL whose fetch it ended."""
+        return PrivateAddressError(self.host, self.address, self.reason, url)
 
 
 class _DeadlineExceeded(Exception):
@@ -149,6 +196,57 @@ def _current() -> _Deadline | None:
     return deadline
 
 
+_DEFAULTS = FetchSettings()
+
+
+def _current_settings() -> FetchSettings:
+    """The settings of the fetch running in this thread; the defaults outside a fetch."""
+    settings: FetchSettings | None = getattr(_local, "settings", None)
+    return settings if settings is not None else _DEFAULTS
+
+
+def _current_policy() -> AddressPolicy:
+    policy: AddressPolicy | None = getattr(_local, "policy", None)
+    return policy if policy is not None else policy_for(_DEFAULTS.allow_private_networks)
+
+
+@contextlib.contextmanager
+def _settings_for(settings: FetchSettings, policy: AddressPolicy) -> Iterator[None]:
+    previous = getattr(_local, "settings", None), getattr(_local, "policy", None)
+    _local.settings, _local.policy = settings, policy
+    try:
+        yield
+    finally:
+        _local.settings, _local.policy = previous
+
+
+def _check_peer(sock: socket.socket, host: str, policy: AddressPolicy) -> None:
+    """Raise PrivateAddressError unless ``policy`` allows the address ``sock`` is connected to."""
+    address = str(sock.getpeername()[0])  # an OSError here fails the connect, as a reset would
+    reason = policy.refusal(address)
+    if reason is not None:
+        raise PrivateAddressError(host, address.split("%", 1)[0], reason)
+
+
+class _RedactingFilter(logging.Filter):
+    """Takes secrets out of urllib3's log lines, which quote the request target (its query)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed record: leave it to the handler's own error report
+            return True
+        clean = redact_text(message, _current_settings().secret_params)
+        if clean != message:
+            record.msg, record.args = clean, None
+        return True
+
+
+_REDACTING_FILTER = _RedactingFilter()
+for _name in ("urllib3.connectionpool", "urllib3.connection", "urllib3.poolmanager", "urllib3.util.retry"):
+    logging.getLogger(_name).addFilter(_REDACTING_FILTER)  # addFilter skips one already there
+
+
 @contextlib.contextmanager
 def _deadline_for(seconds: float) -> Iterator[_Deadline]:
     deadline = _Deadline(seconds)
@@ -175,31 +273,45 @@ def _pause(seconds: float, what: str) -> None:
 
 
 class _WatchedHTTPConnection(HTTPConnection):
-    """A connection that puts its socket under the fetching thread's deadline."""
+    """A connection that refuses private addresses and puts its socket under the fetching
+    thread's deadline."""
 
     _watched_by: _Deadline | None = None
+    _checked_for: AddressPolicy | None = None
 
     def _new_conn(self) -> socket.socket:
         deadline = _current()
-        if deadline is None:
-            return super()._new_conn()
-        deadline.check()
-        left = deadline.remaining()
-        if not isinstance(self.timeout, int | float) or self.timeout > left:
-            self.timeout = left  # no socket to shut down while connecting
+        if deadline is not None:
+            deadline.check()
+            left = deadline.remaining()
+            if not isinstance(self.timeout, int | float) or self.timeout > left:
+                self.timeout = left  # no socket to shut down while connecting
         sock = super()._new_conn()
-        deadline.watch(sock)
-        self._watched_by = deadline
+        policy = _current_policy()
+        try:
+            _check_peer(sock, self.host, policy)
+        except BaseException:
+            sock.close()
+            raise
+        self._checked_for = policy
+        if deadline is not None:
+            deadline.watch(sock)
+            self._watched_by = deadline
         return sock
 
     def request(self, *args: Any, **kwargs: Any) -> None:
-        # Pooled connections outlive a fetch, so a reused one joins the current fetch's deadline.
+        # Pooled connections outlive a fetch, so a reused one joins the current fetch's deadline
+        # and is held to its address policy.
         deadline = _current()
         if deadline is not None:
             deadline.check()
             if self.sock is not None and self._watched_by is not deadline:
                 deadline.watch(self.sock)
                 self._watched_by = deadline
+        policy = _current_policy()
+        if self.sock is not None and self._checked_for != policy:
+            _check_peer(self.sock, self.host, policy)
+            self._checked_for = policy
         super().request(*args, **kwargs)
 
 
@@ -260,7 +372,11 @@ class _BoundedRetry(Retry):
 
 def make_session(settings: FetchSettings) -> requests.Session:
     """A session that retries connection errors and 429/5xx with exponential backoff, within the
-    deadline ``fetch`` sets (see the module docstring)."""
+    deadline ``fetch`` sets, and refuses private addresses (see the module docstring).
+
+    Raises ConfigError for an entry of ``fetch.allow_private_networks`` that is not a network.
+    """
+    policy_for(settings.allow_private_networks)  # a bad CIDR fails here, before any request
     session = requests.Session()
     retry = _BoundedRetry(
         total=settings.retries,
@@ -286,41 +402,77 @@ def fetch(session: requests.Session, url: str, settings: FetchSettings) -> Captu
     """GET ``url`` and return the response as a Capture (any status).
 
     Raises FetchTimeout once ``settings.deadline_seconds`` pass, TooLargeError past
-    ``max_bytes`` and FetchError when the site cannot be reached. Sockets are cut at the deadline
-    only on sessions from :func:`make_session`; on others it is checked between body chunks.
+    ``max_bytes``, PrivateAddressError when the URL or a redirect leads to an address
+    ``fetch.allow_private_networks`` does not allow (only on sessions from :func:`make_session`),
+    and FetchError when the site cannot be reached. Sockets are cut at the deadline only on
+    sessions from :func:`make_session`; on others it is checked between body chunks. The request
+    uses ``url`` as given; ``Capture.url`` and every message carry it redacted.
     """
-    with _deadline_for(settings.deadline_seconds) as deadline:
+    shown = redact_url(url, settings.secret_params)
+    policy = policy_for(settings.allow_private_networks)  # ConfigError for a bad CIDR
+    with _deadline_for(settings.deadline_seconds) as deadline, _settings_for(settings, policy):
         try:
-            capture = _get(session, url, settings, deadline)
+            capture = _get(session, url, settings, deadline, shown)
+        except PrivateAddressError as exc:
+            raise exc.for_url(shown) from None
         except _DeadlineExceeded as exc:
-            raise _timeout(url, settings, exc.reason) from exc
+            raise _timeout(shown, settings, exc.reason) from exc
         except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:
+            _scrub(exc, settings.secret_params)  # chained below, so printed with the traceback
             if deadline.expired:  # the error is the timer cutting the socket
-                raise _timeout(url, settings) from exc
+                raise _timeout(shown, settings) from exc
             raise FetchError(
-                f"{url}: could not fetch ({type(exc).__name__}: {exc}); is the site up?"
+                f"{shown}: could not fetch ({type(exc).__name__}: {exc}); is the site up?"
             ) from exc
     if deadline.expired:  # a cut can also look like a complete answer (headers or body cut short)
-        raise _timeout(url, settings)
+        raise _timeout(shown, settings)
     return capture
 
 
-def _get(session: requests.Session, url: str, settings: FetchSettings, deadline: _Deadline) -> Capture:
+def _get(
+    session: requests.Session, url: str, settings: FetchSettings, deadline: _Deadline, shown: str
+) -> Capture:
     with session.get(url, timeout=settings.timeout_seconds, stream=True, allow_redirects=True) as resp:
         body = bytearray()
         for chunk in resp.iter_content(chunk_size=_CHUNK):
             body.extend(chunk)
             if len(body) > settings.max_bytes:
                 raise TooLargeError(
-                    f"{url}: body is larger than fetch.max_bytes={settings.max_bytes}; "
+                    f"{shown}: body is larger than fetch.max_bytes={settings.max_bytes}; "
                     "raise the limit in the sources file if the page is genuine"
                 )
             deadline.check()
         return Capture(
-            url=resp.url,
+            url=redact_url(resp.url, settings.secret_params),
             status=resp.status_code,
             headers=[(k, v) for k, v in resp.raw.headers.items()],
             body=bytes(body),
+        )
+
+
+def _scrub(exc: BaseException, secret_params: list[str]) -> None:
+    """Redact the messages of ``exc`` and of every exception behind it, in place.
+
+    requests and urllib3 write the request target, query and all, into their messages
+    (``Max retries exceeded with url: /feed?apikey=...``). The exception stays the cause of the
+    FetchError (callers look at it: a redirect loop is told apart that way), so a traceback prints
+    it; its text must be as clean as the FetchError's own.
+    """
+    seen: set[int] = set()
+    todo: list[BaseException] = [exc]
+    while todo:
+        current = todo.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        with contextlib.suppress(AttributeError, TypeError):  # an exotic exception type: leave it
+            current.args = tuple(
+                redact_text(a, secret_params) if isinstance(a, str) else a for a in current.args
+            )
+        todo.extend(a for a in current.args if isinstance(a, BaseException))
+        reason = getattr(current, "reason", None)  # urllib3's MaxRetryError keeps its cause here
+        todo.extend(
+            e for e in (reason, current.__cause__, current.__context__) if isinstance(e, BaseException)
         )
 
 

@@ -3,6 +3,16 @@
 Only entries whose listed date falls in the interval are taken; entries with no date are taken
 too (the page's own date decides later, at clean, as ``out_of_window``), because a feed that
 omits dates should not make the pipeline blind.
+
+Secrets. Listed article URLs lose their userinfo and secret-looking query parameters
+(``fetch.secret_params``, see :mod:`article_etl.urls`) before they become ``Discovered.url``, so
+they are stored and also *requested* without them, and two links that differ only in a token are
+one article. Feeds that hand out per-request signed or tokenised article links (``?sig=``,
+``?token=``) are therefore not supported: their articles would be fetched unsigned. The feed or
+sitemap URL from the sources file (and the child sitemaps an index lists) are requested as given,
+secrets included, but appear redacted in every Problem and DiscoveryError. Every request goes
+through :func:`article_etl.fetch.client.fetch`, so child sitemaps are held to the private-address
+guard like any other URL; a refused child becomes a ``private_address`` problem.
 """
 
 from __future__ import annotations
@@ -13,11 +23,19 @@ from datetime import UTC, datetime
 import requests
 from lxml import etree
 
-from article_etl.codes import FETCH_ERROR, HTTP_STATUS, MISSING_URL, OVER_LIMIT, SITEMAP_TOO_DEEP
-from article_etl.config import FetchSettings, Source
+from article_etl.codes import (
+    FETCH_ERROR,
+    HTTP_STATUS,
+    MISSING_URL,
+    OVER_LIMIT,
+    PRIVATE_ADDRESS,
+    SITEMAP_TOO_DEEP,
+)
+from article_etl.config import ConfigError, FetchSettings, Source
 from article_etl.errors import TransientError
-from article_etl.fetch.client import FetchError, fetch
+from article_etl.fetch.client import FetchError, PrivateAddressError, fetch
 from article_etl.records import Discovered
+from article_etl.urls import redact_url
 
 
 class DiscoveryError(TransientError):
@@ -49,22 +67,25 @@ def discover(
     session: requests.Session,
     settings: FetchSettings,
 ) -> Discovery:
-    """The source's articles listed for [start, end), each URL once, in listing order."""
-    url = source.discovery.url
+    """The source's articles listed for [start, end), each URL once, in listing order (URLs
+    redacted, see the module docstring)."""
+    shown = redact_url(source.discovery.url, settings.secret_params)
     try:
-        cap = fetch(session, url, settings)
-    except FetchError as exc:
+        cap = fetch(session, source.discovery.url, settings)  # as configured: secrets included
+    except PrivateAddressError as exc:  # a config mistake, not an outage: fail at once, no retries
+        raise ConfigError(f"source {source.id}: discovery.url refused: {exc}") from exc
+    except FetchError as exc:  # its message already names the URL redacted
         raise DiscoveryError(f"source {source.id}: {exc}") from exc
     if not 200 <= cap.status < 300:
         raise DiscoveryError(
-            f"source {source.id}: {source.discovery.kind} {url} answered HTTP {cap.status}; "
+            f"source {source.id}: {source.discovery.kind} {shown} answered HTTP {cap.status}; "
             "check discovery.url in the sources file"
         )
     problems: list[Problem] = []
     if source.discovery.kind == "rss":
-        entries = _from_feed(source.id, cap.body, url)
+        entries = _from_feed(source.id, cap.body, shown, settings)
     else:
-        entries = _from_sitemap(source.id, cap.body, url, session, settings, problems)
+        entries = _from_sitemap(source.id, cap.body, shown, session, settings, problems)
     seen: set[str] = set()
     result = Discovery(problems=problems)
     for index, entry in enumerate(entries):
@@ -74,7 +95,7 @@ def discover(
         if not entry.url:
             result.problems.append(
                 Problem(
-                    f"{url}#entry-{index}", MISSING_URL, f"listing entry {entry.listed_title!r} has no link"
+                    f"{shown}#entry-{index}", MISSING_URL, f"listing entry {entry.listed_title!r} has no link"
                 )
             )
             continue
@@ -93,7 +114,7 @@ def discover(
     return result
 
 
-def _from_feed(source_id: str, body: bytes, url: str) -> list[Discovered]:
+def _from_feed(source_id: str, body: bytes, url: str, settings: FetchSettings) -> list[Discovered]:
     import feedparser  # parsed only here; keeps the DAG file light
 
     feed = feedparser.parse(body)
@@ -101,7 +122,7 @@ def _from_feed(source_id: str, body: bytes, url: str) -> list[Discovered]:
         raise DiscoveryError(f"source {source_id}: feed {url} is not RSS/Atom ({feed.bozo_exception})")
     out = []
     for entry in feed.entries:
-        link = entry.get("link") or ""
+        link = redact_url(entry.get("link") or "", settings.secret_params)
         parsed = entry.get("published_parsed") or entry.get("updated_parsed")
         when = datetime(*parsed[:6]).replace(tzinfo=UTC) if parsed else None
         out.append(
@@ -125,6 +146,7 @@ def _from_sitemap(
     problems: list[Problem],
     depth: int = 0,
 ) -> list[Discovered]:
+    """The entries of the sitemap (or index) at ``url`` (redacted; for messages only)."""
     try:
         root = etree.fromstring(body, parser=etree.XMLParser(resolve_entities=False, no_network=True))
     except etree.XMLSyntaxError as exc:
@@ -143,22 +165,26 @@ def _from_sitemap(
     if root.tag == f"{_SM}sitemapindex":
         for loc in root.iter(f"{_SM}loc"):
             child_url = (loc.text or "").strip()
+            child_shown = redact_url(child_url, settings.secret_params)
             try:
-                child = fetch(session, child_url, settings)
-            except FetchError as exc:
-                problems.append(Problem(child_url, FETCH_ERROR, f"child sitemap: {exc}"))
+                child = fetch(session, child_url, settings)  # as listed; fetch redacts its messages
+            except PrivateAddressError as exc:
+                problems.append(Problem(child_shown, PRIVATE_ADDRESS, f"child sitemap: {exc}"))
                 continue
-            if 200 <= child.status < 300:
+            except FetchError as exc:
+                problems.append(Problem(child_shown, FETCH_ERROR, f"child sitemap: {exc}"))
+                continue
+            if 200 <= child.status < 300:  # child.url is redacted already
                 out.extend(
                     _from_sitemap(source_id, child.body, child.url, session, settings, problems, depth + 1)
                 )
             else:
                 problems.append(
-                    Problem(child_url, HTTP_STATUS, f"child sitemap answered HTTP {child.status}")
+                    Problem(child_shown, HTTP_STATUS, f"child sitemap answered HTTP {child.status}")
                 )
         return out
     for node in root.iter(f"{_SM}url"):
-        loc = (node.findtext(f"{_SM}loc") or "").strip()
+        loc = redact_url((node.findtext(f"{_SM}loc") or "").strip(), settings.secret_params)
         stamp = node.findtext(f"{_NEWS}news/{_NEWS}publication_date") or node.findtext(f"{_SM}lastmod")
         title = node.findtext(f"{_NEWS}news/{_NEWS}title")
         out.append(

@@ -26,7 +26,15 @@ from article_etl import codes
 from article_etl.config import FetchSettings, Settings
 from article_etl.encoding import decode_html
 from article_etl.errors import TransientError
-from article_etl.fetch import Capture, FetchError, FetchTimeout, TooLargeError, fetch, make_session
+from article_etl.fetch import (
+    Capture,
+    FetchError,
+    FetchTimeout,
+    PrivateAddressError,
+    TooLargeError,
+    fetch,
+    make_session,
+)
 from article_etl.fetch.warc import warc_sink
 from article_etl.records import Discovered, Page
 from article_etl.run import Day
@@ -61,6 +69,8 @@ def _fetch_one(session: requests.Session, settings: FetchSettings, item: Discove
         return _Outcome(item, code=codes.FETCH_TIMEOUT, detail=str(exc), evidence=codes.EVIDENCE_TRANSIENT)
     except TooLargeError as exc:
         return _Outcome(item, code=codes.TOO_LARGE, detail=str(exc))
+    except PrivateAddressError as exc:
+        return _Outcome(item, code=codes.PRIVATE_ADDRESS, detail=str(exc))
     except FetchError as exc:
         return _Outcome(item, code=codes.FETCH_ERROR, detail=str(exc), evidence=codes.EVIDENCE_TRANSIENT)
 
