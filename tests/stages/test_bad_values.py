@@ -144,7 +144,12 @@ def _settings(base: str) -> Settings:
                     "max_reject_rate": 1.0,
                 }
             ],
-            "fetch": {"retries": 0, "timeout_seconds": 5, "allow_private_networks": ["127.0.0.1/32"]},
+            "fetch": {
+                "retries": 0,
+                "timeout_seconds": 5,
+                "allow_private_networks": ["127.0.0.1/32"],
+                "per_host_delay_seconds": 0,
+            },
         }
     )
 

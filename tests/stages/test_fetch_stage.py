@@ -29,6 +29,7 @@ def _settings(base: str, **fetch: Any) -> Settings:
                 "retries": 0,
                 "timeout_seconds": 5,
                 "allow_private_networks": ["127.0.0.1/32"],
+                "per_host_delay_seconds": 0,
                 **fetch,
             },
         }
@@ -166,3 +167,41 @@ def test_a_listed_url_on_a_private_address_is_refused_and_never_requested(
     assert rejects["inside.html"].reason == codes.PRIVATE_ADDRESS
     assert "127.0.0.2" in rejects["inside.html"].detail
     assert hits == []
+
+
+def test_robots_disallow_is_a_reject_and_the_page_is_never_requested(tmp_path: Path) -> None:
+    hits: list[str] = []
+
+    class Site(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            hits.append(self.path)
+            port = self.server.server_address[1]
+            if self.path == "/robots.txt":
+                body = b"User-agent: *\nDisallow: /private/\n"
+            elif self.path == "/feed.xml":
+                items = "".join(
+                    f"<item><link>http://127.0.0.1:{port}{p}</link><pubDate>Wed, 18 Nov 2026 09:00:00 +0000</pubDate></item>"
+                    for p in ("/private/a.html", "/public/b.html")
+                )
+                body = f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{items}</channel></rss>'.encode()
+            else:
+                body = b"<html><body><p>public</p></body></html>"
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Site)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        pages, rejects = _run(_settings(f"http://127.0.0.1:{server.server_address[1]}"), tmp_path)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert rejects["a.html"].reason == codes.ROBOTS_DISALLOWED
+    assert [p.url.rsplit("/", 1)[1] for p in pages] == ["b.html"]
+    assert "/private/a.html" not in hits
+    assert hits.count("/robots.txt") == 1

@@ -51,7 +51,7 @@ def test_no_secret_is_stored_anywhere(http_server: Any, tmp_path: Path) -> None:
                     "max_reject_rate": 1.0,
                 }
             ],
-            "fetch": {"retries": 0, "allow_private_networks": ["127.0.0.1/32"]},
+            "fetch": {"retries": 0, "allow_private_networks": ["127.0.0.1/32"], "per_host_delay_seconds": 0},
         }
     )
     warehouse = f"sqlite:///{tmp_path / 'w.db'}"

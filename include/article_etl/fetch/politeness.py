@@ -12,12 +12,14 @@ One :class:`Politeness` lives for one stage run and is shared by the fetch threa
   of the same host; entering a second slot of one host in one thread is refused rather than
   risking a deadlock).
 
-What robots.txt answers mean (RFC 9309 §2.3.1, as Google does it): 2xx is parsed; any other 4xx
+What robots.txt answers mean (RFC 9309 §2.3.1, as Google does it): 2xx is parsed; any 4xx
 (404, 403, 410...) means there is no robots.txt, so everything is allowed; 5xx and 429, a timeout
 or no connection mean the host must not be crawled now ("wait and retry"), which callers count as
 transient. Redirects are followed by requests; more of them than its limit counts as "no
 robots.txt" (RFC 9309 §2.3.1.2). A robots.txt over ``fetch.max_bytes`` is treated as absent too:
 RFC 9309 only asks for the first 500 KiB, and ``fetch`` gives us none of an oversized body.
+A refusal on our side (``fetch``'s PrivateAddressError) is raised from ``check`` unchanged and not
+kept: it is what the page itself would get, and the caller maps it (``private_address``).
 
 robots.txt is fetched once per (scheme, host, port) per ``Politeness`` and the answer, good or bad,
 is kept for the run: a host whose robots.txt is down fails fast for its other URLs instead of
@@ -102,17 +104,6 @@ class _Host:
         self.robots: _Robots | None = None
 
 
-_local = threading.local()
-
-
-def _held() -> set[HostKey]:
-    """The hosts whose slot the current thread is inside."""
-    held: set[HostKey] | None = getattr(_local, "held", None)
-    if held is None:
-        held = _local.held = set()
-    return held
-
-
 def host_key(url: str) -> HostKey:
     """(scheme, host, port) of ``url``, the unit robots.txt and the pace apply to (RFC 9309 §2.3)."""
     parts = urlsplit(url)
@@ -139,6 +130,7 @@ class Politeness:
         self._settings = settings
         self._hosts: dict[HostKey, _Host] = {}
         self._hosts_lock = threading.Lock()
+        self._local = threading.local()
 
     def check(self, url: str) -> None:
         """Raise RobotsDisallowed or RobotsUnavailable unless robots.txt lets us fetch ``url``.
@@ -159,7 +151,7 @@ class Politeness:
         """Hold one of the host's ``per_host_concurrency`` slots, starting no sooner than
         :meth:`delay` seconds after the previous request to the host started."""
         key = host_key(url)
-        held = _held()
+        held = self._held()
         if key in held:
             raise RuntimeError(
                 f"{url}: slot() entered inside another slot() of {origin(key)} in one thread "
@@ -190,6 +182,13 @@ class Politeness:
         with host.lock:
             return host.delay
 
+    def _held(self) -> set[HostKey]:
+        """The hosts whose slot the current thread is inside."""
+        held: set[HostKey] | None = getattr(self._local, "held", None)
+        if held is None:
+            held = self._local.held = set()
+        return held
+
     def _host(self, key: HostKey) -> _Host:
         with self._hosts_lock:
             host = self._hosts.get(key)
@@ -211,7 +210,8 @@ class Politeness:
             return host.robots
 
     def _load(self, url: str) -> _Robots:
-        """Fetch and parse one robots.txt; never raises for what the site does."""
+        """Fetch and parse one robots.txt. Raises only what ``fetch`` refuses on our side
+        (PrivateAddressError): that is the page's fate too, and the caller already maps it."""
         try:
             with self.slot(url):
                 cap = fetch(self._session, url, self._settings)

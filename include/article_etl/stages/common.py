@@ -24,6 +24,7 @@ from article_etl.records import Reject
 from article_etl.run import Day
 from article_etl.storage import Attempt, Kind, Manifest, Published, Retention, RunPartition, Stage
 from article_etl.storage.files import JsonlWriter
+from article_etl.urls import redact_text, redact_url
 
 # A reject's detail is for a person; past this it is noise (and bloats the rejects table).
 MAX_DETAIL_CHARS = 2000
@@ -34,6 +35,7 @@ class StageRun:
     """One attempt of one stage for one day and source, while it runs."""
 
     stage: Stage
+    settings: Settings
     day: Day
     source_id: str
     attempt: Attempt
@@ -50,15 +52,17 @@ class StageRun:
         raw_ref: str | None = None,
         evidence: str = codes.EVIDENCE_CONTENT,
     ) -> Reject:
-        """Record one reject of this stage (written at once) and return it."""
-        detail = scrub_unstorable(detail)[0]
+        """Record one reject of this stage (written at once) and return it. Its URL and detail
+        lose any secret (defence in depth: fetch already redacts what it reports)."""
+        secret = self.settings.fetch.secret_params
+        detail = redact_text(scrub_unstorable(detail)[0], secret)
         if len(detail) > MAX_DETAIL_CHARS:
             detail = detail[: MAX_DETAIL_CHARS - 1] + "…"
         rej = Reject(
             ds=self.day.ds,
             stage=self.stage.value,
             source_id=self.source_id,
-            url=scrub_unstorable(url)[0],
+            url=redact_url(scrub_unstorable(url)[0], secret),
             reason=code,
             detail=detail,
             raw_ref=raw_ref,
@@ -107,7 +111,7 @@ def stage_attempt(
         try_number=day.try_number,
         started_at=_now(),
     )
-    run = StageRun(stage, day, source_id, attempt, manifest)
+    run = StageRun(stage, settings, day, source_id, attempt, manifest)
     try:
         with attempt.writer(Kind.REJECTS) as rejects_out:
             run.rejects_out = rejects_out

@@ -35,6 +35,7 @@ from article_etl.fetch import (
     fetch,
     make_session,
 )
+from article_etl.fetch.politeness import Politeness, RobotsDisallowed, RobotsUnavailable
 from article_etl.fetch.warc import warc_sink
 from article_etl.records import Discovered, Page
 from article_etl.run import Day
@@ -61,10 +62,19 @@ class _Outcome:
     evidence: str = codes.EVIDENCE_NONE
 
 
-def _fetch_one(session: requests.Session, settings: FetchSettings, item: Discovered) -> _Outcome:
-    """Fetch one URL (in a worker thread); every failure becomes an outcome, never an exception."""
+def _fetch_one(
+    session: requests.Session, settings: FetchSettings, polite: Politeness, item: Discovered
+) -> _Outcome:
+    """Fetch one URL (in a worker thread), as robots.txt and the per-host limits allow; every
+    failure becomes an outcome, never an exception."""
     try:
-        return _Outcome(item, capture=fetch(session, item.url, settings))
+        polite.check(item.url)
+        with polite.slot(item.url):
+            return _Outcome(item, capture=fetch(session, item.url, settings))
+    except RobotsDisallowed as exc:
+        return _Outcome(item, code=codes.ROBOTS_DISALLOWED, detail=str(exc))
+    except RobotsUnavailable as exc:  # robots.txt answered 5xx or not at all: "wait and retry" (RFC 9309)
+        return _Outcome(item, code=codes.FETCH_ERROR, detail=str(exc), evidence=codes.EVIDENCE_TRANSIENT)
     except FetchTimeout as exc:
         return _Outcome(item, code=codes.FETCH_TIMEOUT, detail=str(exc), evidence=codes.EVIDENCE_TRANSIENT)
     except TooLargeError as exc:
@@ -80,15 +90,19 @@ def _fetch_all(
 ) -> Iterator[_Outcome]:
     """Fetch concurrently, yielding outcomes in listing order with a bounded window in flight.
 
-    Listing order keeps the WARC and the page file the same on every run; the window keeps
+    robots.txt is read once per host per run and obeyed; each host gets at most
+    ``fetch.per_host_concurrency`` requests at once, spaced by ``fetch.per_host_delay_seconds``
+    (or its Crawl-delay, when longer). Listing order keeps the WARC and the page file the same on
+    every run; the window keeps
     memory flat in the number of pages (a capture is written and dropped as soon as its turn
     comes).
     """
     workers = min(_MAX_WORKERS, settings.per_host_concurrency * 4)
+    polite = Politeness(session, settings)
     window: deque[Future[_Outcome]] = deque()
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fetch") as pool:
         for item in items:
-            window.append(pool.submit(_fetch_one, session, settings, item))
+            window.append(pool.submit(_fetch_one, session, settings, polite, item))
             if len(window) >= workers * 2:
                 yield window.popleft().result()
         while window:
