@@ -115,6 +115,23 @@ class Reject:
     # ``codes.EVIDENCE_*`` values. Only "gone" and "content" take that article out.
     evidence: str = "content"
 
+    @classmethod
+    def of_article(
+        cls, art: Article, *, ds: str, stage: str, reason: str, detail: str, run_id: str | None, evidence: str
+    ) -> Reject:
+        """The reject of an article that was built but cannot be kept (a duplicate, a value the
+        warehouse cannot hold, a failed read-back)."""
+        return cls(
+            ds=ds,
+            stage=stage,
+            source_id=art.source_id,
+            url=art.url,
+            reason=reason,
+            detail=detail,
+            run_id=run_id,
+            evidence=evidence,
+        )
+
 
 @dataclass
 class DQResult:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,62 @@ from article_etl.stages import clean, discover, fetch, load, validate
 from article_etl.warehouse.schema import articles, rejects
 
 DS = DEMO_DAY.isoformat()
+
+
+WORDS = [
+    "harbor",
+    "council",
+    "ferry",
+    "winter",
+    "library",
+    "budget",
+    "school",
+    "street",
+    "market",
+    "weather",
+    "bridge",
+    "river",
+    "festival",
+    "museum",
+    "station",
+    "garden",
+    "theatre",
+    "hospital",
+    "election",
+    "police",
+    "fire",
+    "rail",
+    "tunnel",
+    "park",
+    "island",
+    "fishing",
+    "storm",
+    "tide",
+    "lighthouse",
+    "volunteer",
+    "concert",
+    "bakery",
+    "factory",
+]
+
+
+def distinct_paragraphs(seed: object, chars: int = 1200, words: int = 40) -> list[str]:
+    """Made-up English paragraphs, different for every seed, so no two test pages are duplicates
+    or near-duplicates of each other."""
+    rng = random.Random(str(seed))
+    paragraphs: list[str] = []
+    while sum(len(p) for p in paragraphs) < chars:
+        paragraphs.append(" ".join(rng.choice(WORDS) for _ in range(words)).capitalize() + ".")
+    return paragraphs
+
+
+def rss(links: list[str]) -> bytes:
+    """An RSS feed listing ``links``, every one published on the demo day."""
+    items = "".join(
+        f"<item><title>{link}</title><link>{link}</link><pubDate>Wed, 18 Nov 2026 09:00:00 +0000</pubDate></item>"
+        for link in links
+    )
+    return f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title>{items}</channel></rss>'.encode()
 
 
 def demo_settings(base_url: str, monkeypatch: pytest.MonkeyPatch) -> Settings:

@@ -7,7 +7,6 @@ warehouse: SQLite always, PostgreSQL and MariaDB when their URLs are set (CI set
 from __future__ import annotations
 
 import json
-import random
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,54 +19,7 @@ from article_etl.config import Settings
 from article_etl.warehouse import get_engine
 from article_etl.warehouse.schema import articles, rejects
 from tests.conftest import reachable_engine
-from tests.stages.helpers import DS, run_day
-
-WORDS = [
-    "harbor",
-    "council",
-    "ferry",
-    "winter",
-    "library",
-    "budget",
-    "school",
-    "street",
-    "market",
-    "weather",
-    "bridge",
-    "river",
-    "festival",
-    "museum",
-    "station",
-    "garden",
-    "theatre",
-    "hospital",
-    "election",
-    "police",
-    "fire",
-    "rail",
-    "tunnel",
-    "park",
-    "island",
-    "fishing",
-    "storm",
-    "tide",
-    "lighthouse",
-    "volunteer",
-    "concert",
-    "bakery",
-    "factory",
-]
-
-
-def _body(seed: int, chars: int = 1200) -> list[str]:
-    """Paragraphs of made-up but distinct English (each page its own words, no near-duplicates)."""
-    rng = random.Random(seed)
-    paragraphs, size = [], 0
-    while size < chars:
-        para = " ".join(rng.choice(WORDS) for _ in range(40)).capitalize() + "."
-        paragraphs.append(para)
-        size += len(para)
-    return paragraphs
+from tests.stages.helpers import DS, distinct_paragraphs, rss, run_day
 
 
 def _page(
@@ -79,7 +31,7 @@ def _page(
     canonical: str | None = None,
     chars: int = 1200,
 ) -> bytes:
-    paragraphs = _body(seed, chars)
+    paragraphs = distinct_paragraphs(seed, chars)
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -116,15 +68,10 @@ CASES: dict[str, dict[str, Any]] = {
 def _site(http_server: Any) -> str:
     routes: dict[str, tuple[int, list[tuple[str, str]], bytes]] = {}
     base = http_server(routes)
-    items = "".join(
-        f"<item><title>{slug}</title><link>{base}/{slug}.html</link>"
-        f"<pubDate>Wed, 18 Nov 2026 09:00:00 +0000</pubDate></item>"
-        for slug in CASES
-    )
     routes["/feed.xml"] = (
         200,
         [("Content-Type", "application/rss+xml; charset=utf-8")],
-        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title>{items}</channel></rss>'.encode(),
+        rss([f"{base}/{slug}.html" for slug in CASES]),
     )
     for seed, (slug, kwargs) in enumerate(CASES.items()):
         page = _page(slug, seed, **kwargs)

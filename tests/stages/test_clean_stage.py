@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import random
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from article_etl.run import Day
 from article_etl.stages import clean
 from article_etl.stages.common import stage_attempt
 from article_etl.storage import Kind, PartitionError, RunPartition, Stage
+from tests.stages.helpers import distinct_paragraphs
 
 DAY = Day.of("2026-11-18", run_id="unit")
 SETTINGS = Settings.model_validate(
@@ -25,27 +25,6 @@ SETTINGS = Settings.model_validate(
         ]
     }
 )
-WORDS = [
-    "harbor",
-    "council",
-    "ferry",
-    "winter",
-    "library",
-    "budget",
-    "school",
-    "street",
-    "market",
-    "weather",
-    "bridge",
-    "river",
-    "museum",
-]
-
-
-def _paragraph(title: str, i: int) -> str:
-    """A sentence of its own for each page and paragraph, so no two pages are near-duplicates."""
-    rng = random.Random(f"{title}-{i}")
-    return " ".join(rng.choice(WORDS) for _ in range(30)).capitalize() + "."
 
 
 def _html(title: str, paragraphs: int = 3, jsonld_headline: str | None = None) -> str:
@@ -57,7 +36,9 @@ def _html(title: str, paragraphs: int = 3, jsonld_headline: str | None = None) -
             "datePublished": "2026-11-18T09:00:00+00:00",
         }
         ld = f'<script type="application/ld+json">{json.dumps(data)}</script>'
-    body = "".join(f"<p>{_paragraph(title, i)}</p>" for i in range(paragraphs))
+    body = "".join(
+        f"<p>{p}</p>" for p in distinct_paragraphs(title, chars=paragraphs * 150, words=30)[:paragraphs]
+    )
     return (
         f"<html lang='en'><head><title>{title}</title>{ld}"
         "<meta property='article:published_time' content='2026-11-18T09:00:00+00:00'></head>"

@@ -16,6 +16,7 @@ from article_etl.run import Day
 from article_etl.stages import discover, fetch
 from article_etl.stages.fetch import SourceUnavailableError
 from article_etl.storage import Kind, PartitionError, RunPartition, Stage
+from tests.stages.helpers import rss
 
 DAY = Day.of("2026-11-18", run_id="unit")
 GBK = "<html><head><title>西江新闻</title></head><body><p>朱镕基在西江</p></body></html>".encode("gbk")
@@ -39,15 +40,7 @@ def _settings(base: str, **fetch: Any) -> Settings:
 def _site(http_server: Any, pages: dict[str, tuple[int, list[tuple[str, str]], bytes]]) -> str:
     routes: dict[str, tuple[int, list[tuple[str, str]], bytes]] = dict(pages)
     base = http_server(routes)
-    items = "".join(
-        f"<item><title>{p}</title><link>{base}{p}</link><pubDate>Wed, 18 Nov 2026 09:00:00 +0000</pubDate></item>"
-        for p in pages
-    )
-    routes["/feed.xml"] = (
-        200,
-        [("Content-Type", "application/rss+xml")],
-        f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{items}</channel></rss>'.encode(),
-    )
+    routes["/feed.xml"] = (200, [("Content-Type", "application/rss+xml")], rss([base + p for p in pages]))
     return base
 
 
@@ -67,7 +60,7 @@ def test_pages_are_decoded_once_and_carry_how(http_server: Any, tmp_path: Path) 
     assert "朱镕基" in page.html
     assert page.encoding == "gb18030"
     assert page.encoding_method in ("detected", "meta")
-    assert page.listed_title == "/gbk.html"
+    assert page.listed_title == f"{base}/gbk.html"
 
 
 def test_each_reject_says_what_it_proves_about_a_loaded_article(http_server: Any, tmp_path: Path) -> None:

@@ -108,6 +108,7 @@ def run(settings: Settings, source_id: str, day: Day, root: Path | None = None) 
             raw_ref = fetched.raw_ref(page.warc_record_id)
             try:
                 art = build_article(source, page, day.ds, worker.extract)
+                line = JsonlWriter.encode(art)  # a record no file can hold fails here, not mid-write
             except ExtractTimeout as exc:
                 stage.reject(
                     page.url, codes.EXTRACT_TIMEOUT, str(exc), raw_ref=raw_ref, evidence=codes.EVIDENCE_NONE
@@ -127,16 +128,7 @@ def run(settings: Settings, source_id: str, day: Day, root: Path | None = None) 
                 detail = "; ".join(f"{f.code}: {f.detail}" for f in failures)
                 stage.reject(page.url, failures[0].code, detail, raw_ref=raw_ref)
                 continue
-            try:
-                passed.append((art, JsonlWriter.encode(art)))
-            except (UnicodeError, TypeError, ValueError) as exc:
-                stage.reject(
-                    page.url,
-                    codes.EXTRACT_ERROR,
-                    f"the article cannot be stored: {type(exc).__name__}: {exc}",
-                    raw_ref=raw_ref,
-                    evidence=codes.EVIDENCE_NONE,
-                )
+            passed.append((art, line))
         lines = {id(a): line for a, line in passed}
         kept, dups = split_duplicates(
             [a for a, _ in passed], near_max=settings.checks.near_duplicate_max_distance

@@ -97,11 +97,10 @@ def fit_article(art: Article, run_id: str | None) -> Article | Reject:
         if value != getattr(art, name):
             changes[name] = value
     if too_long:
-        return Reject(
+        return Reject.of_article(
+            art,
             ds=art.ds,
             stage="load",
-            source_id=art.source_id,
-            url=art.url,
             reason=FIELD_TOO_LONG,
             detail="; ".join(too_long),
             run_id=run_id,

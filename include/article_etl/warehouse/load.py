@@ -255,11 +255,10 @@ def _split_warehouse_duplicates(
             keep.append(art)
         else:
             out.append(
-                Reject(
+                Reject.of_article(
+                    art,
                     ds=ds,
                     stage="load",
-                    source_id=art.source_id,
-                    url=art.url,
                     reason=DUPLICATE,
                     detail=detail,
                     run_id=run_id,
@@ -287,11 +286,10 @@ def _roundtrip_mismatches(
                     (i for i, (a, b) in enumerate(zip(written or "", read or "", strict=False)) if a != b),
                     min(len(written or ""), len(read or "")),
                 )
-                out[art.article_id] = Reject(
+                out[art.article_id] = Reject.of_article(
+                    art,
                     ds=ds,
                     stage="load",
-                    source_id=art.source_id,
-                    url=art.url,
                     reason=ROUNDTRIP_MISMATCH,
                     detail=f"{name} read back differs from what was written at char {where} "
                     "(check the database and connection charset, e.g. utf8mb4 for MySQL)",

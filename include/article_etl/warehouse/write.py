@@ -54,11 +54,10 @@ def upsert_isolated(
             if not _is_data_error(exc):
                 raise
             refused.append(
-                Reject(
+                Reject.of_article(
+                    art,
                     ds=ds,
                     stage="load",
-                    source_id=art.source_id,
-                    url=art.url,
                     reason=WAREHOUSE_REFUSED,
                     detail=f"the warehouse refused the row: {_one_line(exc)}",
                     run_id=run_id,
