@@ -1,8 +1,8 @@
 """Bytes -> text for one HTML page, choosing the codec the way a careful browser would.
 
-Order of evidence: byte-order mark; valid non-ASCII UTF-8 (almost never an accident); the HTTP
-charset; the ``<meta>`` charset; detection (charset-normalizer on a head-and-tail sample); a
-fixed list of East Asian codecs. A candidate wins when it decodes the WHOLE page strictly and
+Order of evidence: byte-order mark; the NUL bytes of UTF-16 without a BOM; valid non-ASCII UTF-8
+(almost never an accident); the HTTP charset; the ``<meta>`` charset; detection
+(charset-normalizer on a head-and-tail sample); a fixed list of East Asian codecs. A candidate wins when it decodes the WHOLE page strictly and
 the text looks believable; declared charsets lie often enough on Chinese regional sites
 (``iso-8859-1`` server defaults, ``gb2312`` pages with GBK names) that a declaration is evidence,
 not an order. ``decode_html`` never raises: a page no codec decodes honestly comes back with
@@ -19,7 +19,7 @@ import charset_normalizer
 
 from article_etl.encoding.checks import CONTROL_RE, mojibake_positions
 from article_etl.encoding.labels import FALLBACKS, LABELS, charset_from_content_type, normalise_label
-from article_etl.encoding.sniff import bom_codec, detection_sample, meta_charset
+from article_etl.encoding.sniff import bom_codec, detection_sample, meta_charset, utf16_codec
 
 # Tried after detection, most common on the sites we fetch first.
 _LAST_RESORT = ("gb18030", "big5hkscs", "cp932", "cp949", "euc_jp")
@@ -165,6 +165,20 @@ def _decode_impl(data: bytes, content_type: str | None) -> Decoded:
             named = "utf-8"
         if label and named:
             declarations.append((method, label, named))
+
+    # UTF-16 without a BOM: its NUL bytes are evidence no declaration can outweigh (an ASCII
+    # scan finds no <meta> in it, and a header charset naming an 8-bit code is a server default).
+    sniffed = utf16_codec(data) if bom is None else None
+    if sniffed is not None:
+        strict = _strict(data, sniffed)
+        if strict is not None and not _implausible(strict[0]):
+            for method, label, codec in declarations:
+                if codec == sniffed:
+                    return Decoded(strict[0], strict[1], method, label, True)
+            note = f"no BOM; NUL bytes of ASCII markup say {sniffed}"
+            if declared:
+                note += f"; declared {declared} overruled"
+            return Decoded(strict[0], strict[1], "detected", declared, True, note)
 
     overruled: list[str] = []
     if _NON_ASCII_BYTE.search(data) and not any(c.startswith("utf-16") for _, _, c in declarations):

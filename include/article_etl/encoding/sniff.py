@@ -38,6 +38,33 @@ def bom_codec(data: bytes) -> tuple[str, int] | None:
     return None
 
 
+def utf16_codec(data: bytes) -> str | None:
+    """``utf-16-le`` or ``utf-16-be`` when ``data`` has no BOM but the NUL-byte pattern of UTF-16.
+
+    HTML is mostly ASCII markup, and every ASCII character in UTF-16 is its byte and a NUL: in
+    UTF-16LE the NULs are the odd bytes, in UTF-16BE the even ones. Chinese text thins the
+    pattern (both bytes of most CJK characters are non-zero) and blurs it a little (一 is
+    U+4E00, 最 U+6700: a NUL on the other side). So in the first ``PRESCAN_BYTES`` bytes one
+    position must hold at least a twentieth NULs and four times as many as the other, and a
+    ``<`` must be there as a UTF-16 code unit. UTF-8 and the legacy codes have no NUL bytes at
+    all, random binary has them at both positions alike, and UTF-32 has NULs at both (at least
+    half as many at the even ones). The caller still decodes the whole page strictly and judges
+    the text before believing it.
+    """
+    sample = data[:PRESCAN_BYTES]
+    units = len(sample) // 2
+    if units < 8:
+        return None
+    even_nul = sample[0 : units * 2 : 2].count(0)
+    odd_nul = sample[1 : units * 2 : 2].count(0)
+    least = max(4, units // 20)
+    if odd_nul >= least and odd_nul >= 4 * even_nul and b"<\x00" in sample:
+        return "utf-16-le"
+    if even_nul >= least and even_nul >= 4 * odd_nul and b"\x00<" in sample:
+        return "utf-16-be"
+    return None
+
+
 def meta_charset(data: bytes) -> str | None:
     """The charset a ``<meta charset>``, ``<meta http-equiv content>`` or XML declaration gives.
 

@@ -29,6 +29,17 @@ budget, ``fetch.deadline_seconds``, covering connect, redirects, retries and eve
   raises FetchTimeout at once instead of sleeping into a failure. So a 503 with a long Retry-After
   near the deadline gives FetchTimeout, not a 503 Capture.
 
+Size and redirects. A body is refused as TooLargeError at ``fetch.max_bytes`` while it streams,
+never after: at once when its Content-Length already says more, else as soon as either the bytes
+on the wire or the decoded bytes pass the cap, so a 300 MB page or a gzip bomb (urllib3 inflates
+at most about a chunk per read) costs about ``max_bytes`` of memory. The wire count is looked at
+between decoded chunks, so compressed bytes that inflate to nothing at all (empty deflate blocks
+without end) never reach that check (urllib3 reads on until it has decoded bytes to return):
+only the deadline bounds them, with memory flat (each wire chunk is dropped once inflated). At most
+:data:`MAX_REDIRECTS` redirects are followed; a loop ends as a FetchError that says so (its cause
+is requests' TooManyRedirects). A body cut short (fewer bytes than its Content-Length before the
+connection closed) is a FetchError too, never a capture of the half that came.
+
 Private addresses. The same connection subclass checks the address each socket actually connected
 to (``getpeername``) against :mod:`article_etl.fetch.guard` right after the connect, before the TLS
 handshake or any HTTP byte, and refuses loopback, private, link-local and other non-public
@@ -82,6 +93,10 @@ from article_etl.urls import redact_text, redact_url
 # Small body reads, so the deadline is also checked while a body trickles in (the timer is what
 # guarantees it; this only notices sooner).
 _CHUNK = 8192
+# Redirects followed for one URL (requests' default is 30). A news article is at most a few hops
+# from its listed link (http -> https, a tracking hop, the canonical path); a longer chain is a
+# loop or a trap and the page becomes a ``fetch_error`` naming it (TooManyRedirects).
+MAX_REDIRECTS = 10
 
 
 class FetchError(RuntimeError):
@@ -393,6 +408,7 @@ def make_session(settings: FetchSettings) -> requests.Session:
     adapter = _WatchedAdapter(max_retries=retry)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
+    session.max_redirects = MAX_REDIRECTS
     session.headers["User-Agent"] = settings.user_agent
     session.headers["Accept"] = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
     return session
@@ -421,9 +437,7 @@ def fetch(session: requests.Session, url: str, settings: FetchSettings) -> Captu
             _scrub(exc, settings.secret_params)  # chained below, so printed with the traceback
             if deadline.expired:  # the error is the timer cutting the socket
                 raise _timeout(shown, settings) from exc
-            raise FetchError(
-                f"{shown}: could not fetch ({type(exc).__name__}: {exc}); is the site up?"
-            ) from exc
+            raise FetchError(f"{shown}: {_describe(exc, settings)}") from exc
     if deadline.expired:  # a cut can also look like a complete answer (headers or body cut short)
         raise _timeout(shown, settings)
     return capture
@@ -433,14 +447,19 @@ def _get(
     session: requests.Session, url: str, settings: FetchSettings, deadline: _Deadline, shown: str
 ) -> Capture:
     with session.get(url, timeout=settings.timeout_seconds, stream=True, allow_redirects=True) as resp:
+        declared = resp.headers.get("Content-Length", "").strip()
+        if declared.isdigit() and int(declared) > settings.max_bytes:  # refused before any body byte
+            raise _too_large(shown, settings, f"Content-Length says {int(declared)} bytes")
         body = bytearray()
         for chunk in resp.iter_content(chunk_size=_CHUNK):
             body.extend(chunk)
+            # Both sizes are capped: the decoded one (a gzip bomb stops here, at the cap; urllib3
+            # inflates at most about a chunk per read) and the one on the wire (compressed bytes
+            # that inflate to little must not stream in forever either).
             if len(body) > settings.max_bytes:
-                raise TooLargeError(
-                    f"{shown}: body is larger than fetch.max_bytes={settings.max_bytes}; "
-                    "raise the limit in the sources file if the page is genuine"
-                )
+                raise _too_large(shown, settings, "the decoded body passed it")
+            if resp.raw.tell() > settings.max_bytes:
+                raise _too_large(shown, settings, "the compressed body passed it")
             deadline.check()
         return Capture(
             url=redact_url(resp.url, settings.secret_params),
@@ -448,6 +467,34 @@ def _get(
             headers=[(k, v) for k, v in resp.raw.headers.items()],
             body=bytes(body),
         )
+
+
+def _too_large(url: str, settings: FetchSettings, how: str) -> TooLargeError:
+    return TooLargeError(
+        f"{url}: body is larger than fetch.max_bytes={settings.max_bytes} ({how}); "
+        "raise the limit in the sources file if the page is genuine"
+    )
+
+
+def _describe(exc: BaseException, settings: FetchSettings) -> str:
+    """What went wrong, in words a person can act on (after the URL), with the library's own
+    exception type and message (already redacted) kept in parentheses."""
+    what = f"({type(exc).__name__}: {exc})"
+    if isinstance(exc, requests.TooManyRedirects):
+        last = exc.response.url if exc.response is not None else ""
+        hop = f", the last to {redact_url(last, settings.secret_params)}" if last else ""
+        return (
+            f"redirect loop: more than {MAX_REDIRECTS} redirects{hop} {what}; "
+            "the site's redirects go round in circles, fix or drop the URL"
+        )
+    if isinstance(exc, requests.exceptions.ChunkedEncodingError) and "IncompleteRead" in str(exc):
+        return (
+            f"body cut short: the connection closed before the announced length arrived {what}; "
+            "nothing of the page was kept, retry later"
+        )
+    if isinstance(exc, requests.exceptions.ContentDecodingError):
+        return f"the body does not decode as its Content-Encoding says {what}; nothing of the page was kept"
+    return f"could not fetch {what}; is the site up?"
 
 
 def _scrub(exc: BaseException, secret_params: list[str]) -> None:

@@ -13,17 +13,25 @@ sitemap URL from the sources file (and the child sitemaps an index lists) are re
 secrets included, but appear redacted in every Problem and DiscoveryError. Every request goes
 through :func:`article_etl.fetch.client.fetch`, so child sitemaps are held to the private-address
 guard like any other URL; a refused child becomes a ``private_address`` problem.
+
+A listing that answers but cannot be parsed (not XML, not RSS/Atom or a sitemap, cut off
+mid-document) raises :class:`FeedMalformedError`, whose message names ``feed_malformed``; a child
+sitemap that cannot be parsed is a ``feed_malformed`` problem and its siblings are still read.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
+from xml.parsers.expat import errors as expat_errors
+from xml.sax import SAXParseException
 
 import requests
 from lxml import etree
 
 from article_etl.codes import (
+    FEED_MALFORMED,
     FETCH_ERROR,
     HTTP_STATUS,
     MISSING_URL,
@@ -41,6 +49,20 @@ from article_etl.urls import redact_url
 class DiscoveryError(TransientError):
     """The feed or sitemap could not be read; the message names the source and URL. Transient:
     a site that is down now may answer on the next try, and nothing is lost meanwhile."""
+
+
+class FeedMalformedError(DiscoveryError):
+    """The feed or sitemap answered 2xx but cannot be parsed (reason ``feed_malformed``, which
+    the message names): not XML, not RSS/Atom or a sitemap at all, or cut off mid-document.
+
+    Transient, like every DiscoveryError, and deliberately so: a malformed listing is usually the
+    site's passing state (a maintenance page served with 200, a feed read while the CMS was
+    rewriting it, a proxy that cut the answer short), the next try often parses, and the task's
+    retries are bounded, so a feed that stays broken still turns the task red with this message.
+    Nothing is published meanwhile, so no later stage takes "no URLs" for "no articles".
+    """
+
+    code = FEED_MALFORMED
 
 
 @dataclass(frozen=True)
@@ -118,8 +140,9 @@ def _from_feed(source_id: str, body: bytes, url: str, settings: FetchSettings) -
     import feedparser  # parsed only here; keeps the DAG file light
 
     feed = feedparser.parse(body)
-    if feed.bozo and not feed.entries:
-        raise DiscoveryError(f"source {source_id}: feed {url} is not RSS/Atom ({feed.bozo_exception})")
+    why = _feed_malformed(feed)
+    if why:
+        raise _malformed(source_id, "feed", url, why)
     out = []
     for entry in feed.entries:
         link = redact_url(entry.get("link") or "", settings.secret_params)
@@ -131,6 +154,44 @@ def _from_feed(source_id: str, body: bytes, url: str, settings: FetchSettings) -
             )
         )
     return out
+
+
+# expat's words for a document that ends before its root element is closed: a cut-off answer.
+_CUT_OFF = frozenset(
+    {
+        expat_errors.XML_ERROR_NO_ELEMENTS,
+        expat_errors.XML_ERROR_UNCLOSED_TOKEN,
+        expat_errors.XML_ERROR_PARTIAL_CHAR,
+    }
+)
+
+
+def _feed_malformed(feed: Any) -> str:
+    """Why feedparser's result is not a listing to trust ("" when it is one).
+
+    feedparser is lenient on purpose, and so are we where it recovers: a stray ``&`` in a title
+    still gives every entry. But no entries from a document that did not parse (or that parsed
+    as something other than RSS/Atom, like an HTML page) means we cannot tell "nothing
+    published" from "could not read it", and a document cut off mid-way gives the entries before
+    the cut only: the rest would be lost without a trace.
+    """
+    error = feed.get("bozo_exception") if feed.get("bozo") else None
+    if not feed.entries:
+        if error is not None:
+            return f"is not RSS/Atom ({type(error).__name__}: {error})"
+        if not feed.get("version"):
+            return "is not RSS/Atom (no rss, feed or RDF root element: an HTML page?)"
+        return ""  # a well-formed feed with no entries: nothing was published
+    if isinstance(error, SAXParseException) and error.getMessage() in _CUT_OFF:
+        return f"is cut off before its end ({error}); the entries after the cut would be lost"
+    return ""
+
+
+def _malformed(source_id: str, kind: str, url: str, why: str) -> FeedMalformedError:
+    return FeedMalformedError(
+        f"source {source_id}: {FEED_MALFORMED}: {kind} {url} {why}; retry later, "
+        "and check discovery.url in the sources file if it stays so"
+    )
 
 
 _SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -150,7 +211,9 @@ def _from_sitemap(
     try:
         root = etree.fromstring(body, parser=etree.XMLParser(resolve_entities=False, no_network=True))
     except etree.XMLSyntaxError as exc:
-        raise DiscoveryError(f"source {source_id}: sitemap {url} is not XML ({exc})") from exc
+        raise _malformed(source_id, "sitemap", url, f"is not XML ({exc})") from exc
+    if root.tag not in (f"{_SM}urlset", f"{_SM}sitemapindex"):
+        raise _malformed(source_id, "sitemap", url, f"is not a sitemap (root element {root.tag!r})")
     out: list[Discovered] = []
     if root.tag == f"{_SM}sitemapindex" and depth >= 2:
         problems.append(
@@ -175,9 +238,14 @@ def _from_sitemap(
                 problems.append(Problem(child_shown, FETCH_ERROR, f"child sitemap: {exc}"))
                 continue
             if 200 <= child.status < 300:  # child.url is redacted already
-                out.extend(
-                    _from_sitemap(source_id, child.body, child.url, session, settings, problems, depth + 1)
-                )
+                try:
+                    out.extend(
+                        _from_sitemap(
+                            source_id, child.body, child.url, session, settings, problems, depth + 1
+                        )
+                    )
+                except FeedMalformedError as exc:  # one broken child: its own problem, the rest go on
+                    problems.append(Problem(child_shown, FEED_MALFORMED, f"child sitemap: {exc}"))
             else:
                 problems.append(
                     Problem(child_shown, HTTP_STATUS, f"child sitemap answered HTTP {child.status}")

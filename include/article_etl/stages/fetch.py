@@ -124,7 +124,7 @@ def run(settings: Settings, source_id: str, day: Day, root: Path | None = None) 
                     transient += outcome.evidence == codes.EVIDENCE_TRANSIENT
                     continue
                 record_id = sink.write(cap)
-                transient += cap.status in codes.TRANSIENT_STATUSES
+                transient += cap.status in codes.TRANSIENT_STATUSES or not cap.body
                 page = _page(stage, outcome.item, cap, record_id)
                 if page is not None:
                     pages.write(page)
@@ -157,6 +157,15 @@ def _page(stage: StageRun, item: Discovered, cap: Capture, record_id: str) -> Pa
             f"HTTP {cap.status} from {cap.url}",
             raw_ref=raw_ref,
             evidence=evidence,
+        )
+        return None
+    if not cap.body:  # a 2xx with nothing in it is a server glitch, not news that the article is gone
+        stage.reject(
+            item.url,
+            codes.MISSING_BODY,
+            f"HTTP {cap.status} with an empty body from {cap.url}",
+            raw_ref=raw_ref,
+            evidence=codes.EVIDENCE_TRANSIENT,
         )
         return None
     mime = (content_type or "text/html").split(";")[0].strip().lower()
