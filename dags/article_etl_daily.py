@@ -28,6 +28,8 @@ from typing import Any
 import pendulum
 from airflow.sdk import Asset, CronDataIntervalTimetable, Param, dag, get_current_context, task, task_group
 
+from article_etl.pools import FETCH_POOL
+
 ARTICLES_ASSET = Asset(name="article_etl_articles", uri="article-etl://warehouse/articles")
 
 
@@ -82,7 +84,7 @@ def article_etl_daily() -> None:
             return _stage("discover", source_id)
 
         @task(
-            max_active_tis_per_dag=2,
+            pool=FETCH_POOL,
             execution_timeout=_minutes("FETCH", 120),
             doc_md="Fetch the pages over HTTP (each within fetch.deadline_seconds); raw responses kept as WARC.",
         )

@@ -13,4 +13,11 @@ export AIRFLOW__API__HOST=127.0.0.1
 export AIRFLOW__LOGGING__WORKER_LOG_SERVER_HOST=127.0.0.1
 export ARTICLE_ETL_HOME="${ARTICLE_ETL_HOME:-$PWD/.article_etl}"
 export GX_ANALYTICS_ENABLED=False
+# The fetch pool must exist before the first run (same name and size as the DAG and the demo use).
+.venv/bin/airflow db migrate >/dev/null
+.venv/bin/python - <<'PY'
+import subprocess
+from article_etl.pools import FETCH_POOL, FETCH_POOL_DESCRIPTION, fetch_pool_slots
+subprocess.run([".venv/bin/airflow", "pools", "set", FETCH_POOL, str(fetch_pool_slots()), FETCH_POOL_DESCRIPTION], check=True)
+PY
 exec .venv/bin/airflow standalone

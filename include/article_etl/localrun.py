@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from article_etl.config import INCLUDE_DIR
+from article_etl.pools import FETCH_POOL, FETCH_POOL_DESCRIPTION, fetch_pool_slots
 
 REPO_DIR = INCLUDE_DIR.parent
 DAGS_DIR = REPO_DIR / "dags"
@@ -60,13 +61,15 @@ def _airflow() -> str:
 
 
 def migrate(env: dict[str, str]) -> None:
-    """Create the throwaway metadata database (``airflow db migrate``)."""
+    """Create the throwaway metadata database (``airflow db migrate``) and the fetch pool."""
     Path(env["AIRFLOW_HOME"]).mkdir(parents=True, exist_ok=True)
-    proc = subprocess.run([_airflow(), "db", "migrate"], env=env, capture_output=True, text=True, check=False)
-    if proc.returncode != 0:
-        raise RuntimeError(
-            f"airflow db migrate failed in {env['AIRFLOW_HOME']}:\n{proc.stdout}\n{proc.stderr}"
-        )
+    pool = ["pools", "set", FETCH_POOL, str(fetch_pool_slots()), FETCH_POOL_DESCRIPTION]
+    for args in (["db", "migrate"], pool):
+        proc = subprocess.run([_airflow(), *args], env=env, capture_output=True, text=True, check=False)
+        if proc.returncode != 0:
+            raise RuntimeError(
+                f"airflow {' '.join(args[:2])} failed in {env['AIRFLOW_HOME']}:\n{proc.stdout}\n{proc.stderr}"
+            )
 
 
 def dags_test(env: dict[str, str], logical_date: str, timeout: float = 900) -> DagTestResult:

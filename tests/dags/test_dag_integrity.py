@@ -69,3 +69,32 @@ def test_dag_file_imports_nothing_heavy() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert json.loads(out.stdout.strip().splitlines()[-1]) == []
+
+
+def test_every_task_is_bounded_and_fetch_runs_in_its_pool(dagbag) -> None:  # type: ignore[no-untyped-def]
+    """No task may run forever; fetch tasks share the pool the project's set-up creates."""
+    from article_etl.pools import FETCH_POOL
+
+    dag = dagbag.dags["article_etl_daily"]
+    for task in dag.tasks:
+        assert task.execution_timeout is not None, f"{task.task_id} has no execution_timeout"
+    assert dag.get_task("per_source.fetch").pool == FETCH_POOL
+
+
+def test_the_local_set_up_creates_the_fetch_pool(tmp_path: Path) -> None:
+    """What `make demo` and the end-to-end tests start from: the pool exists with its slots."""
+    from article_etl.localrun import airflow_env, migrate
+    from article_etl.pools import FETCH_POOL
+
+    env = airflow_env(tmp_path / "airflow")
+    migrate(env)
+    out = subprocess.run(
+        [str(Path(sys.executable).with_name("airflow")), "pools", "get", FETCH_POOL, "-o", "json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    listing = json.loads(next(line for line in out.stdout.splitlines() if line.startswith("[")))
+    assert listing[0]["pool"] == FETCH_POOL
+    assert int(listing[0]["slots"]) == 4
