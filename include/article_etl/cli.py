@@ -147,10 +147,14 @@ def _extract(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    import logging
+
     from article_etl.run import Day
     from article_etl.stages import clean, discover, fetch, load, validate
     from article_etl.warehouse import warehouse_url
 
+    # The stages' progress lines ("fetch s ds=...: 120 done, ...") go to the terminal.
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
     settings = load_settings()
     # Every CLI run is a run of its own: its files never mix with another run's of the same day.
     run_id = f"cli__{args.ds}__{datetime.now(UTC).strftime('%Y%m%dT%H%M%S%f')}"

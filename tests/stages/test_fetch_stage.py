@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.server
+import logging
 import threading
 from pathlib import Path
 from typing import Any
@@ -198,3 +199,14 @@ def test_robots_disallow_is_a_reject_and_the_page_is_never_requested(tmp_path: P
     assert [p.url.rsplit("/", 1)[1] for p in pages] == ["b.html"]
     assert "/private/a.html" not in hits
     assert hits.count("/robots.txt") == 1
+
+
+def test_progress_is_logged_with_counts(
+    http_server: Any, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    html = [("Content-Type", "text/html; charset=utf-8")]
+    base = _site(http_server, {"/a.html": (200, html, b"<p>a</p>"), "/b.html": (404, html, b"no")})
+    with caplog.at_level(logging.INFO, logger="article_etl.progress"):
+        _run(_settings(base), tmp_path)
+    lines = [r.getMessage() for r in caplog.records if r.name == "article_etl.progress"]
+    assert "fetch s ds=2026-11-18: 2 done, 1 passed on, 1 rejected" in " | ".join(lines), lines

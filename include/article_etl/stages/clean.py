@@ -105,6 +105,7 @@ def run(settings: Settings, source_id: str, day: Day, root: Path | None = None) 
         seen = 0
         for page in fetched.records(Kind.PAGES, Page):
             seen += 1
+            stage.progress(seen, len(passed))
             raw_ref = fetched.raw_ref(page.warc_record_id)
             try:
                 art = build_article(source, page, day.ds, worker.extract)

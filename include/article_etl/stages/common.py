@@ -8,6 +8,7 @@ collected in memory.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -28,6 +29,10 @@ from article_etl.urls import redact_text, redact_url
 
 # A reject's detail is for a person; past this it is noise (and bloats the rejects table).
 MAX_DETAIL_CHARS = 2000
+# How often a long stage says how far it is, in the task log (a long fetch never looks hung).
+PROGRESS_EVERY_SECONDS = 5.0
+
+log = logging.getLogger("article_etl.progress")
 
 
 @dataclass
@@ -42,6 +47,8 @@ class StageRun:
     manifest: Manifest
     rejects_out: JsonlWriter | None = None
     reject_codes: Counter[str] = field(default_factory=Counter)
+    _started: float = field(default_factory=time.monotonic)
+    _last_progress: float = field(default_factory=time.monotonic)
 
     def reject(
         self,
@@ -73,6 +80,25 @@ class StageRun:
         self.rejects_out.write(rej)
         self.reject_codes[code] += 1
         return rej
+
+    def progress(self, done: int, out: int, *, final: bool = False) -> None:
+        """Log how far the stage is: records done, passed on, rejected, rate; at most every few seconds."""
+        now = time.monotonic()
+        if not final and now - self._last_progress < PROGRESS_EVERY_SECONDS:
+            return
+        self._last_progress = now
+        elapsed = max(now - self._started, 1e-9)
+        log.info(
+            "%s %s ds=%s: %d done, %d passed on, %d rejected (%.1f/s)%s",
+            self.stage.value,
+            self.source_id,
+            self.day.ds,
+            done,
+            out,
+            self.rejected,
+            done / elapsed,
+            ", finished" if final else "",
+        )
 
     @property
     def rejected(self) -> int:
@@ -122,6 +148,7 @@ def stage_attempt(
     manifest.finished_at = _now()
     manifest.seconds = round(time.monotonic() - started, 3)
     manifest.counts["rejected"] = run.rejected
+    run.progress(manifest.counts.get("in", 0), manifest.counts.get("out", 0), final=True)
     manifest.rejects_by_code = dict(sorted(run.reject_codes.items()))
     retention = Retention(settings.storage.retention_days, settings.storage.abandoned_attempt_hours)
     attempt.publish(manifest, retention)

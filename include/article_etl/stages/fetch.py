@@ -128,6 +128,7 @@ def run(settings: Settings, source_id: str, day: Day, root: Path | None = None) 
                 page = _page(stage, outcome.item, cap, record_id)
                 if page is not None:
                     pages.write(page)
+                stage.progress(attempted, pages.count)
         if attempted and transient / attempted > settings.fetch.max_transient_failure_rate:
             raise SourceUnavailableError(
                 f"source {source_id}, ds {day.ds}: {transient} of {attempted} pages failed with network errors, "
