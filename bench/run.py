@@ -12,6 +12,8 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -64,6 +66,113 @@ def extraction_pages_per_second(rounds: int = 3) -> tuple[int, float, float]:
     return len(pages), size, statistics.median(rates)
 
 
+# Synthetic news pages for "extraction time vs page size": one headline, a byline/date line and
+# N paragraphs in a content <div>. Sentences vary with the paragraph number so none repeat.
+_ZH_SENTENCE = "县委书记在调研中强调要坚持以人民为中心的发展思想扎实推进乡村振兴各项工作确保取得实效"
+_EN_SENTENCE = (
+    "the county council said on tuesday that it would continue to invest in rural roads and schools"
+)
+
+
+def synthetic_page(paragraphs: int, lang: str, cut: bool) -> str:
+    """A page of ``paragraphs`` <p>s in ``lang`` ("zh"/"en"). ``cut``: every paragraph ends in a
+    comma, as when print layout cuts sentences, so the extractor re-joins them all into one: the
+    case that was quadratic (1,000 such paragraphs took 17 s)."""
+    sentence = _ZH_SENTENCE if lang == "zh" else _EN_SENTENCE
+    end = ("，" if cut else "。") if lang == "zh" else ("," if cut else ".")
+    sep = "" if lang == "zh" else " "
+    body = "\n".join(f"<p>{sentence[i % 10 :]}{sep}{i}{end}</p>" for i in range(paragraphs))
+    title = "县里召开乡村振兴工作会议" if lang == "zh" else "County council meets on rural roads"
+    byline = "2024年03月05日 09:30 记者 王小明" if lang == "zh" else "By Jane Doe, March 5, 2024 09:30"
+    return (
+        f"<html lang='{lang}'><head><title>{title}_测试网</title></head><body><h1>{title}</h1>"
+        f"<div class='info'>{byline}</div><div class='content'>{body}</div></body></html>"
+    )
+
+
+def _median_ms(run: Callable[[], object], rounds: int) -> float:
+    times = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+def extraction_time_by_page_size(
+    sizes: tuple[int, ...] = (200, 1000, 2000, 5000), rounds: int = 3
+) -> list[dict[str, object]]:
+    """Ours and trafilatura (as bench/eval calls it) on synthetic pages of growing size, in the same
+    run; per page and per 1,000 paragraphs, so that a flat second figure shows linear growth."""
+    sys.path.insert(0, str(REPO))
+    from article_etl.extract import extract_article
+    from bench.eval.dataset import LabelledPage
+    from bench.eval.extractors import trafilatura_default
+
+    def labelled(html: str, lang: str) -> LabelledPage:
+        return LabelledPage("synthetic", "synthetic", "https://example.com/a/1.html", html, lang, "Asia/Shanghai",
+                            None, "", None, None)  # fmt: skip
+
+    warm = synthetic_page(20, "zh", cut=False)  # first calls compile regexes, import trafilatura
+    extract_article(warm, "https://example.com/a/1.html")
+    trafilatura_default(labelled(warm, "zh"))
+    rows: list[dict[str, object]] = []
+    for lang in ("zh", "en"):
+        for cut in (False, True):
+            for n in sizes:
+                html = synthetic_page(n, lang, cut)
+                page = labelled(html, lang)
+                ours = _median_ms(partial(extract_article, html, page.url, timezone=page.timezone), rounds)
+                reference = _median_ms(partial(trafilatura_default, page), rounds)
+                rows.append(
+                    {
+                        "lang": lang,
+                        "paragraphs_end_in": "comma" if cut else "full stop",
+                        "paragraphs": n,
+                        "kilobytes": round(len(html.encode()) / 1000),
+                        "ours_ms_per_page": round(ours, 1),
+                        "ours_ms_per_1000_paragraphs": round(ours * 1000 / n, 1),
+                        "trafilatura_ms_per_page": round(reference, 1),
+                        "trafilatura_ms_per_1000_paragraphs": round(reference * 1000 / n, 1),
+                    }
+                )
+    return rows
+
+
+def extraction_worker_figures(rounds: int = 15) -> dict[str, object]:
+    """ExtractionWorker (the per-page time budget): start-up of a worker (spawn, imports, warm-up),
+    and the round trip's cost per page on a typical ~80 KB page: wall time of ``extract`` minus
+    the extraction time the worker itself measured."""
+    from article_etl.extract.budget import ExtractionWorker
+
+    starts = []
+    for _ in range(3):
+        start = time.perf_counter()
+        with ExtractionWorker(60) as worker:
+            worker.extract("<p>x</p>", "https://example.com/", selectors=None, timezone="UTC", lang_hint=None)
+            starts.append(time.perf_counter() - start)
+    html = synthetic_page(600, "zh", cut=False)
+    walls, inside = [], []
+    with ExtractionWorker(60) as worker:
+        for _ in range(rounds + 1):
+            start = time.perf_counter()
+            worker.extract(
+                html, "https://example.com/a/1.html", selectors=None, timezone="UTC", lang_hint=None
+            )
+            walls.append(time.perf_counter() - start)
+            inside.append(worker.last_extraction_seconds or 0.0)
+    overheads = [wall - work for wall, work in zip(walls[1:], inside[1:], strict=True)]
+    return {
+        "worker_startup_seconds_median": round(statistics.median(starts), 2),
+        "startup_runs": len(starts),
+        "overhead_page_kilobytes": round(len(html.encode()) / 1000),
+        "extraction_ms_median": round(statistics.median(inside[1:]) * 1000, 1),
+        "round_trip_overhead_ms_median": round(statistics.median(overheads) * 1000, 2),
+        "round_trip_overhead_ms_max": round(max(overheads) * 1000, 2),
+        "runs": rounds,
+    }
+
+
 def main() -> None:
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
@@ -100,6 +209,9 @@ def main() -> None:
             }
         )
     )
+    for row in extraction_time_by_page_size():
+        print(json.dumps({"extraction_time_vs_page_size": row}, ensure_ascii=False))
+    print(json.dumps({"extraction_worker": extraction_worker_figures()}))
 
 
 if __name__ == "__main__":

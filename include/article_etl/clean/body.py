@@ -9,7 +9,7 @@ paragraph, and bylines are dropped before the join so they cannot start a "conti
 from __future__ import annotations
 
 from article_etl.clean.boilerplate import is_boilerplate, is_tail_marker
-from article_etl.clean.byline import PHOTO_CREDIT, is_byline_line, strip_photo_credit
+from article_etl.clean.byline import is_byline_line, photo_credit_start
 from article_etl.clean.dates import find_date
 from article_etl.clean.text import is_cjk, join_broken_paragraphs, normalise_text
 
@@ -23,8 +23,10 @@ _MAX_DATE_LINE = 60
 
 def _is_date_line(line: str) -> bool:
     """A short line that is a date/time stamp (with maybe a source label), not a sentence."""
+    if len(line) > _MAX_DATE_LINE:
+        return False  # checked first: a date search over a long paragraph is wasted
     match = find_date(line)
-    if match is None or len(line) > _MAX_DATE_LINE:
+    if match is None:
         return False
     rest = (line[: match.start()] + line[match.end() :]).strip()
     return len(rest) <= 30 and not any(p in rest for p in "。！？!?")
@@ -34,8 +36,9 @@ def _keep(line: str, lang: str | None) -> str | None:
     """The line as it belongs in the body, or None when it is furniture."""
     if is_boilerplate(line, lang) or is_byline_line(line) or _is_date_line(line):
         return None
-    if PHOTO_CREDIT.search(line):
-        stripped = strip_photo_credit(line)
+    credit = photo_credit_start(line)
+    if credit is not None:
+        stripped = line[:credit].rstrip()
         return stripped if len(stripped) > _MAX_CAPTION else None
     return line
 

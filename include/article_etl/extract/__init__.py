@@ -58,11 +58,12 @@ def _drop_title(body: str, title: str | None) -> str:
         return body
     paragraphs = body.split("\n\n")
     head = normalise_text(title)
-    while paragraphs and paragraphs[0] and (paragraphs[0] in head or head in paragraphs[0]):
-        if len(paragraphs[0]) > len(head) * 2:
+    first = 0  # an index, not list.pop(0): popping a long list from the front is quadratic
+    while first < len(paragraphs) and (lead := paragraphs[first]) and (lead in head or head in lead):
+        if len(lead) > len(head) * 2:
             break  # a lead paragraph that quotes the headline is text
-        paragraphs.pop(0)
-    return "\n\n".join(paragraphs)
+        first += 1
+    return "\n\n".join(paragraphs[first:])
 
 
 def _body(soup: BeautifulSoup, html: str, meta: PageMetadata, selectors: Selectors, lang: str | None) -> str:

@@ -10,9 +10,10 @@ or id names that mark furniture (nav, share, login, hot, rank, …). Paragraph b
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-from bs4 import BeautifulSoup, Comment, Doctype, NavigableString, ProcessingInstruction, Tag
+from bs4 import BeautifulSoup, Comment, Doctype, NavigableString, PageElement, ProcessingInstruction, Tag
 
 BLOCK_TAGS = frozenset(
     [
@@ -154,68 +155,83 @@ def class_weight(tag: Tag) -> int:
 def prune(soup: BeautifulSoup) -> None:
     """Remove what is never the article: scripts, landmarks, furniture-named elements.
 
-    One recursive pass that does not descend into removed subtrees (bs4's find_all plus
+    One depth-first pass that does not descend into removed subtrees (bs4's find_all plus
     ``decomposed`` checks made this the slowest step). Containers of an <h1> survive a
-    furniture-like name, since templates wrap the headline in "header"/"top" boxes.
+    furniture-like name, since templates wrap the headline in "header"/"top" boxes. The pass
+    keeps its own stack: unclosed <div>/<font> tags nest thousands deep, past Python's
+    recursion limit.
     """
     holds_h1: set[int] = set()
     for heading in soup.find_all("h1"):
         holds_h1.update(id(node) for node in _ancestors(heading, 100))
 
-    def walk(parent: Tag) -> None:
-        for child in list(parent.children):
-            if isinstance(child, Tag):
-                name = child.name
-                if (
-                    name in _DROP_TAGS
-                    or name in _DROP_LANDMARKS
-                    or (
-                        id(child) not in holds_h1
-                        and name not in ("html", "body")
-                        and (name == "header" or class_weight(child) < 0)
-                    )
-                ):
-                    child.decompose()
-                else:
-                    walk(child)
-            elif isinstance(child, Comment):
-                child.extract()
-
-    walk(soup)
+    stack = [iter(list(soup.children))]
+    while stack:
+        child = next(stack[-1], None)
+        if child is None:
+            stack.pop()
+        elif isinstance(child, Tag):
+            name = child.name
+            if (
+                name in _DROP_TAGS
+                or name in _DROP_LANDMARKS
+                or (
+                    id(child) not in holds_h1
+                    and name not in ("html", "body")
+                    and (name == "header" or class_weight(child) < 0)
+                )
+            ):
+                child.decompose()
+            else:
+                stack.append(iter(list(child.children)))
+        elif isinstance(child, Comment):
+            child.extract()
 
 
 def text_blocks(root: Tag) -> list[Block]:
-    """The paragraphs under ``root`` in document order: split at block elements and <br>."""
+    """The paragraphs under ``root`` in document order: split at block elements and <br>.
+
+    Depth-first with its own stack (not recursion), so a page of thousands of unclosed tags
+    is read like any other.
+    """
     blocks: list[Block] = []
     buf: list[str] = []
-    links = [0]
+    links = 0
 
     def flush(owner: Tag) -> None:
+        nonlocal links
         text = _SPACE.sub(" ", "".join(buf)).strip()
         if text:
-            blocks.append(Block(text, owner, links[0]))
+            blocks.append(Block(text, owner, links))
         buf.clear()
-        links[0] = 0
+        links = 0
 
-    def walk(element: Tag, owner: Tag, in_link: bool) -> None:
-        for child in element.children:
-            if isinstance(child, NavigableString):
-                if isinstance(child, Comment | Doctype | ProcessingInstruction):
-                    continue
-                buf.append(str(child))
-                if in_link:
-                    links[0] += len(child.strip())
-            elif isinstance(child, Tag):
-                if child.name == "br":
-                    flush(owner)
-                elif child.name in BLOCK_TAGS:
-                    flush(owner)
-                    walk(child, child, in_link)
-                    flush(child)
-                else:
-                    walk(child, owner, in_link or child.name == "a")
-
-    walk(root, root, False)
+    # Each frame: the children still to read, the block they belong to, whether they sit in a
+    # link, and the block element to flush when the frame is done (None for inline elements).
+    stack: list[tuple[Iterator[PageElement], Tag, bool, Tag | None]] = [
+        (iter(root.children), root, False, None)
+    ]
+    while stack:
+        children, owner, in_link, closes = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            if closes is not None:
+                flush(closes)
+        elif isinstance(child, NavigableString):
+            if isinstance(child, Comment | Doctype | ProcessingInstruction):
+                continue
+            buf.append(str(child))
+            if in_link:
+                links += len(child.strip())
+        elif isinstance(child, Tag):
+            if child.name == "br":
+                flush(owner)
+            elif child.name in BLOCK_TAGS:
+                flush(owner)
+                stack.append((iter(child.children), child, in_link, child))
+            else:
+                stack.append((iter(child.children), owner, in_link or child.name == "a", None))
     flush(root)
     return blocks
 

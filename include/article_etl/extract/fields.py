@@ -14,7 +14,7 @@ from bs4 import BeautifulSoup, Tag
 
 from article_etl.clean.byline import author_from_value, parse_byline
 from article_etl.clean.dates import find_date, parse_date
-from article_etl.clean.text import cjk_ratio, normalise_text
+from article_etl.clean.text import cjk_ratio, normalise_text, split_spaced
 
 # "标题 - 西江网", "标题_洛阳网_县区频道", "Headline | The Daily". A bare "——" is part of
 # Chinese headlines (main title——subtitle), so it only splits when spaced.
@@ -41,7 +41,7 @@ def select_text(soup: BeautifulSoup, selector: str | None) -> Tag | None:
 def split_title(raw: str) -> tuple[str, str | None]:
     """``"标题_洛阳网"`` -> ``("标题", "洛阳网")``: the headline and the site-name suffix."""
     raw = normalise_text(raw)
-    parts = [p for p in _TITLE_SPLIT.split(raw) if p.strip()]
+    parts = [p for p in split_spaced(_TITLE_SPLIT, raw) if p.strip()]
     if len(parts) < 2:
         return raw, None
     headline = max(parts, key=len)

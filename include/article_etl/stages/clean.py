@@ -16,13 +16,13 @@ from article_etl import codes
 from article_etl.config import Selectors, Settings, Source
 from article_etl.encoding import repair_mojibake, scrub_unstorable
 from article_etl.extract import ExtractedArticle
+from article_etl.extract.budget import ExtractionWorker, ExtractTimeout
 from article_etl.identity import article_id, canonical_url, content_hash
 from article_etl.quality.checks import check_article, split_duplicates
 from article_etl.quality.near_duplicates import distance, simhash
 from article_etl.records import Article, Page
 from article_etl.run import Day
 from article_etl.stages.common import stage_attempt
-from article_etl.stages.extract_worker import ExtractionWorker, ExtractTimeout
 from article_etl.storage import Kind, RunPartition, Stage
 from article_etl.storage.files import JsonlWriter
 
