@@ -84,7 +84,7 @@ def test_each_reject_says_what_it_proves_about_a_loaded_article(http_server: Any
         "missing.html": codes.EVIDENCE_GONE,
         "forbidden.html": codes.EVIDENCE_NONE,
         "busy.html": codes.EVIDENCE_TRANSIENT,
-        "pdf.html": codes.EVIDENCE_CONTENT,
+        "pdf.html": codes.EVIDENCE_NONE,
     }
     assert rejects["gone.html"].raw_ref
     assert rejects["gone.html"].raw_ref.startswith("fetch/ds=2026-11-18/source=s#")
@@ -210,3 +210,32 @@ def test_progress_is_logged_with_counts(
         _run(_settings(base), tmp_path)
     lines = [r.getMessage() for r in caplog.records if r.name == "article_etl.progress"]
     assert "fetch s ds=2026-11-18: 2 done, 1 passed on, 1 rejected" in " | ".join(lines), lines
+
+
+def test_one_bad_listing_entry_is_its_own_reject(http_server: Any, tmp_path: Path) -> None:
+    """A relative link and a CMS's zero date each cost only their own entry, never the task."""
+    routes: dict[str, tuple[int, list[tuple[str, str]], bytes]] = {}
+    base = http_server(routes)
+    routes["/feed.xml"] = (
+        200,
+        [("Content-Type", "application/rss+xml")],
+        (
+            '<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>'
+            "<item><link>/relative.html</link><pubDate>Wed, 18 Nov 2026 09:00:00 +0000</pubDate></item>"
+            f"<item><link>{base}/zero-date.html</link><pubDate>0000-00-00 00:00:00</pubDate></item>"
+            "</channel></rss>"
+        ).encode(),
+    )
+    routes["/zero-date.html"] = (200, [("Content-Type", "text/html")], b"<html><body><p>x</p></body></html>")
+    pages, rejects = _run(_settings(base), tmp_path)
+    assert [p.url for p in pages] == [f"{base}/zero-date.html"]
+    assert pages[0].listed_published_at is None
+    assert rejects["relative.html"].reason == codes.FETCH_ERROR
+    assert rejects["relative.html"].evidence == codes.EVIDENCE_NONE
+
+
+def test_mass_404s_with_empty_bodies_are_evidence_not_an_outage(http_server: Any, tmp_path: Path) -> None:
+    empty = [("Content-Type", "text/html")]
+    base = _site(http_server, {f"/gone{i}.html": (404, empty, b"") for i in range(3)})
+    _, rejects = _run(_settings(base), tmp_path)  # no SourceUnavailableError
+    assert {r.evidence for r in rejects.values()} == {codes.EVIDENCE_GONE}

@@ -139,7 +139,12 @@ def discover(
 def _from_feed(source_id: str, body: bytes, url: str, settings: FetchSettings) -> list[Discovered]:
     import feedparser  # parsed only here; keeps the DAG file light
 
-    feed = feedparser.parse(body)
+    try:
+        feed = feedparser.parse(body)
+    except Exception as exc:  # feedparser's loose parser raises on e.g. a lone-surrogate charref
+        raise _malformed(
+            source_id, "feed", url, f"the feed parser failed: {type(exc).__name__}: {exc}"
+        ) from exc
     why = _feed_malformed(feed)
     if why:
         raise _malformed(source_id, "feed", url, why)
@@ -147,7 +152,7 @@ def _from_feed(source_id: str, body: bytes, url: str, settings: FetchSettings) -
     for entry in feed.entries:
         link = redact_url(entry.get("link") or "", settings.secret_params)
         parsed = entry.get("published_parsed") or entry.get("updated_parsed")
-        when = datetime(*parsed[:6]).replace(tzinfo=UTC) if parsed else None
+        when = _struct_time(parsed)
         out.append(
             Discovered(
                 source_id=source_id, url=link, listed_published_at=when, listed_title=entry.get("title")
@@ -263,12 +268,23 @@ def _from_sitemap(
     return out
 
 
+def _struct_time(parsed: Any) -> datetime | None:
+    """feedparser's parsed date as UTC; an impossible one (a CMS's 0000-00-00) is no date, so the
+    entry is still taken and the page's own date decides, instead of failing the whole listing."""
+    if not parsed:
+        return None
+    try:
+        return datetime(*parsed[:6]).replace(tzinfo=UTC)
+    except (ValueError, OverflowError, TypeError):
+        return None
+
+
 def _parse_w3c(stamp: str | None) -> datetime | None:
-    """W3C datetime as sitemaps use it; a bare date is midnight UTC."""
+    """W3C datetime as sitemaps use it; a bare date is midnight UTC; an impossible one is no date."""
     if not stamp:
         return None
     try:
         when = datetime.fromisoformat(stamp.strip().replace("Z", "+00:00"))
-    except ValueError:
+        return when.astimezone(UTC) if when.tzinfo else when.replace(tzinfo=UTC)
+    except (ValueError, OverflowError):
         return None
-    return when.astimezone(UTC) if when.tzinfo else when.replace(tzinfo=UTC)

@@ -8,7 +8,7 @@ and the rest of the batch goes on. Extraction runs in a worker process with a ti
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from article_etl.run import Day
 from article_etl.stages.common import stage_attempt
 from article_etl.storage import Kind, RunPartition, Stage
 from article_etl.storage.files import JsonlWriter
+from article_etl.urls import redact_url
 
 Extractor = Callable[..., ExtractedArticle]
 
@@ -32,7 +33,9 @@ Extractor = Callable[..., ExtractedArticle]
 _PAGE_TEXT_FIELDS = ("title", "body", "author", "site_name", "lang", "url", "canonical_url")
 
 
-def build_article(source: Source, page: Page, ds: str, extract: Extractor) -> Article:
+def build_article(
+    source: Source, page: Page, ds: str, extract: Extractor, secret_params: Sequence[str] = ()
+) -> Article:
     """Extract and normalise one decoded page into an Article (checks are the caller's).
 
     ``extract`` is ``extract_article`` or a budgeted worker's ``extract``; both take the same
@@ -61,7 +64,8 @@ def build_article(source: Source, page: Page, ds: str, extract: Extractor) -> Ar
         "site_name": fields.site_name,
         "lang": fields.lang or source.lang,
         "url": page.url,
-        "canonical_url": canonical_url(fields.canonical_url or page.final_url),
+        # The page's own canonical/og:url may carry secrets too; it is the article's identity.
+        "canonical_url": canonical_url(redact_url(fields.canonical_url or page.final_url, secret_params)),
     }
     for name in _PAGE_TEXT_FIELDS:
         value = values[name]
@@ -108,7 +112,7 @@ def run(settings: Settings, source_id: str, day: Day, root: Path | None = None) 
             stage.progress(seen, len(passed))
             raw_ref = fetched.raw_ref(page.warc_record_id)
             try:
-                art = build_article(source, page, day.ds, worker.extract)
+                art = build_article(source, page, day.ds, worker.extract, settings.fetch.secret_params)
                 line = JsonlWriter.encode(art)  # a record no file can hold fails here, not mid-write
             except ExtractTimeout as exc:
                 stage.reject(

@@ -81,6 +81,10 @@ def _fetch_one(
         return _Outcome(item, code=codes.TOO_LARGE, detail=str(exc))
     except PrivateAddressError as exc:
         return _Outcome(item, code=codes.PRIVATE_ADDRESS, detail=str(exc))
+    except ValueError as exc:  # a relative, non-http or otherwise unusable link in the listing
+        return _Outcome(
+            item, code=codes.FETCH_ERROR, detail=f"{item.url!r} is not a fetchable http(s) URL: {exc}"
+        )
     except FetchError as exc:
         return _Outcome(item, code=codes.FETCH_ERROR, detail=str(exc), evidence=codes.EVIDENCE_TRANSIENT)
 
@@ -124,7 +128,9 @@ def run(settings: Settings, source_id: str, day: Day, root: Path | None = None) 
                     transient += outcome.evidence == codes.EVIDENCE_TRANSIENT
                     continue
                 record_id = sink.write(cap)
-                transient += cap.status in codes.TRANSIENT_STATUSES or not cap.body
+                transient += cap.status in codes.TRANSIENT_STATUSES or (
+                    200 <= cap.status < 300 and not cap.body
+                )
                 page = _page(stage, outcome.item, cap, record_id)
                 if page is not None:
                     pages.write(page)
@@ -172,7 +178,12 @@ def _page(stage: StageRun, item: Discovered, cap: Capture, record_id: str) -> Pa
     mime = (content_type or "text/html").split(";")[0].strip().lower()
     if mime not in _HTML_TYPES:
         stage.reject(
-            item.url, codes.CONTENT_TYPE, f"Content-Type {content_type!r} is not HTML", raw_ref=raw_ref
+            item.url,
+            codes.CONTENT_TYPE,
+            f"Content-Type {content_type!r} is not HTML",
+            raw_ref=raw_ref,
+            # A server may mislabel pages for a while; that is no proof the article is gone.
+            evidence=codes.EVIDENCE_NONE,
         )
         return None
     decoded = decode_html(cap.body, content_type)
@@ -182,6 +193,7 @@ def _page(stage: StageRun, item: Discovered, cap: Capture, record_id: str) -> Pa
             codes.UNDECODABLE,
             f"no codec decodes the bytes cleanly ({decoded.note or decoded.encoding})",
             raw_ref=raw_ref,
+            evidence=codes.EVIDENCE_NONE,  # may be our decoder's failure as much as the page's
         )
         return None
     return Page(

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 import secrets
 import shutil
@@ -46,6 +47,8 @@ from article_etl.storage.files import (
 from article_etl.storage.manifest import Manifest
 
 T = TypeVar("T")
+
+log = logging.getLogger(__name__)
 
 _POINTER = "PUBLISHED"
 _MANIFEST = "_manifest.json"
@@ -197,7 +200,10 @@ class Attempt:
         with atomic_writer(self.folder.parent / _POINTER) as handle:
             handle.write(json.dumps({"attempt": self.name}))
         if retention is not None:
-            retention.prune(self.partition, keep=self.name)
+            try:
+                retention.prune(self.partition, keep=self.name)
+            except OSError as exc:  # a concurrent prune removed something first: never fail a publish
+                log.warning("retention of %s skipped: %s", self.partition.partition_folder, exc)
         return Published(self.partition, self.folder, manifest)
 
     def discard(self) -> None:

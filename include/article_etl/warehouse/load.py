@@ -32,6 +32,7 @@ from sqlalchemy import Connection, Engine, Table, delete, select, text
 
 from article_etl.codes import DUPLICATE, EVIDENCE_CONTENT, EVIDENCE_NONE, ROUNDTRIP_MISMATCH
 from article_etl.config import Source
+from article_etl.errors import TransientError
 from article_etl.identity import distance
 from article_etl.records import Article, Reject
 from article_etl.warehouse.evidence import remove_rejected
@@ -168,6 +169,10 @@ def _write_articles(
     return stored, [*refused, *damaged.values()]
 
 
+class LoadLockTimeout(TransientError):
+    """Another load held the warehouse lock for too long; retry later."""
+
+
 def _serialise_loads(conn: Connection) -> None:
     """One load at a time per warehouse on server databases, for the rest of the transaction:
     two sources loading the same wire story at once would each miss the other's uncommitted copy.
@@ -176,7 +181,11 @@ def _serialise_loads(conn: Connection) -> None:
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
     elif conn.dialect.name in ("mysql", "mariadb"):
         # Named locks belong to the session, which the pool keeps: _release_load_lock frees it.
-        conn.execute(text("SELECT GET_LOCK('article_etl_load', 600)"))
+        got = conn.execute(text("SELECT GET_LOCK('article_etl_load', 600)")).scalar()
+        if got != 1:  # 0: timed out, NULL: error. Loading without it could keep one story twice.
+            raise LoadLockTimeout(
+                "could not take the warehouse load lock within 600 s (another load holds it); the task retries"
+            )
 
 
 def _release_load_lock(conn: Connection) -> None:
