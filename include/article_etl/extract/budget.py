@@ -149,6 +149,7 @@ class ExtractionWorker:
     """
 
     def __init__(self, budget_seconds: float) -> None:
+        self._had_worker = False
         if budget_seconds <= 0:
             raise ValueError(f"budget_seconds must be positive, got {budget_seconds}")
         self.budget_seconds = budget_seconds
@@ -264,9 +265,16 @@ class ExtractionWorker:
         try:
             self._process, self._conn = _start_worker()
         except Exception as exc:  # any reason at all: extraction must still happen
+            if self._had_worker:
+                # Workers run here, so this is a passing failure (a loaded machine): this page is a
+                # reject, and the next page tries again, rather than losing the budget for good.
+                raise ExtractCrashed(
+                    f"could not restart the extraction worker: {type(exc).__name__}: {exc}"
+                ) from exc
             self._in_process = True
             _warn_in_process(exc)
             return None
+        self._had_worker = True
         return self._conn
 
     def _discard(self) -> None:
