@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
+from article_etl import codes
+
 T = TypeVar("T")
 
 
@@ -113,7 +115,7 @@ class Reject:
     run_id: str | None = None
     # What the reject says about an article loaded earlier for this URL: one of the
     # ``codes.EVIDENCE_*`` values. Only "gone" and "content" take that article out.
-    evidence: str = "content"
+    evidence: str = codes.EVIDENCE_CONTENT
 
     @classmethod
     def of_article(

@@ -47,6 +47,7 @@ class StageRun:
     manifest: Manifest
     rejects_out: JsonlWriter | None = None
     reject_codes: Counter[str] = field(default_factory=Counter)
+    evidence_counts: Counter[str] = field(default_factory=Counter)
     _started: float = field(default_factory=time.monotonic)
     _last_progress: float = field(default_factory=time.monotonic)
 
@@ -79,6 +80,7 @@ class StageRun:
         assert self.rejects_out is not None, "reject() is only called inside stage_attempt"
         self.rejects_out.write(rej)
         self.reject_codes[code] += 1
+        self.evidence_counts[evidence] += 1
         return rej
 
     def progress(self, done: int, out: int, *, final: bool = False) -> None:

@@ -118,23 +118,21 @@ def run(settings: Settings, source_id: str, day: Day, root: Path | None = None) 
     session = make_session(settings.fetch)
     with stage_attempt(Stage.FETCH, settings, source_id, day, root) as stage:
         listed = stage.read(RunPartition.of(Stage.DISCOVER, day, source_id, root).published())
-        attempted = transient = 0
+        attempted = 0
         with warc_sink(stage.attempt.path(Kind.WARC)) as sink, stage.attempt.writer(Kind.PAGES) as pages:
             for outcome in _fetch_all(session, settings.fetch, listed.records(Kind.URLS, Discovered)):
                 attempted += 1
                 cap = outcome.capture
                 if cap is None:
                     stage.reject(outcome.item.url, outcome.code, outcome.detail, evidence=outcome.evidence)
-                    transient += outcome.evidence == codes.EVIDENCE_TRANSIENT
                     continue
                 record_id = sink.write(cap)
-                transient += cap.status in codes.TRANSIENT_STATUSES or (
-                    200 <= cap.status < 300 and not cap.body
-                )
                 page = _page(stage, outcome.item, cap, record_id)
                 if page is not None:
                     pages.write(page)
                 stage.progress(attempted, pages.count)
+        # Each reject already says whether it was the site's passing failure: count those.
+        transient = stage.evidence_counts[codes.EVIDENCE_TRANSIENT]
         if attempted and transient / attempted > settings.fetch.max_transient_failure_rate:
             raise SourceUnavailableError(
                 f"source {source_id}, ds {day.ds}: {transient} of {attempted} pages failed with network errors, "

@@ -63,8 +63,8 @@ def run(
     # Everything the listing gave: the URLs taken plus the entries discovery itself rejected.
     discovered = int(counts["discover"]["urls"]) + chain[Stage.DISCOVER].manifest.counts.get("rejected", 0)
     rate = result.rejected / discovered if discovered else 0.0
-    summary = stage.summary(loaded=result.loaded, reject_rate=round(rate, 3))
-    summary["rejected"] = result.rejected
+    # The load's own reject count is the warehouse's: every stage's rejects as stored.
+    summary = stage.summary(loaded=result.loaded, reject_rate=round(rate, 3), rejected=result.rejected)
     if rate > source.max_reject_rate:
         raise QualityGateError(
             _gate_message(
