@@ -20,7 +20,8 @@ from article_etl.warehouse.schema import articles, rejects
 
 REMOVED = "; the article loaded earlier for this URL (article {id}) was removed"
 KEPT = "; the article loaded earlier for this URL (article {id}) is kept (evidence {evidence!r} does not remove it)"
-_REMOVED_RE = re.compile(r"; the article loaded earlier for this URL \(article (\w+)\) was removed")
+# The same words read back from a stored detail (so the note and its parser cannot drift apart).
+_REMOVED_RE = re.compile(re.escape(REMOVED).replace(re.escape("{id}"), r"(\w+)"))
 
 
 def remove_rejected(
