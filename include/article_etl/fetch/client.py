@@ -111,6 +111,11 @@ class FetchTimeout(FetchError):
     """No complete answer within ``fetch.deadline_seconds`` (stalling, trickling, long waits)."""
 
 
+class RedirectLoopError(FetchError):
+    """More than ``MAX_REDIRECTS`` redirects: the site's redirects go round in circles. Typed, so
+    callers (robots.txt handling) need not read the message."""
+
+
 class PrivateAddressError(FetchError):
     """The URL, or a redirect hop on its way, connected to a loopback, private, link-local or
     reserved address that ``fetch.allow_private_networks`` does not list. Refused after the
@@ -437,7 +442,8 @@ def fetch(session: requests.Session, url: str, settings: FetchSettings) -> Captu
             _scrub(exc, settings.secret_params)  # chained below, so printed with the traceback
             if deadline.expired:  # the error is the timer cutting the socket
                 raise _timeout(shown, settings) from exc
-            raise FetchError(f"{shown}: {_describe(exc, settings)}") from exc
+            error = RedirectLoopError if isinstance(exc, requests.TooManyRedirects) else FetchError
+            raise error(f"{shown}: {_describe(exc, settings)}") from exc
     if deadline.expired:  # a cut can also look like a complete answer (headers or body cut short)
         raise _timeout(shown, settings)
     return capture

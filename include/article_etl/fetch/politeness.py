@@ -47,7 +47,7 @@ from protego import Protego
 from article_etl import codes
 from article_etl.config import FetchSettings
 from article_etl.errors import TransientError
-from article_etl.fetch.client import FetchError, FetchTimeout, TooLargeError, fetch
+from article_etl.fetch.client import FetchError, FetchTimeout, RedirectLoopError, TooLargeError, fetch
 
 log = logging.getLogger(__name__)
 
@@ -220,11 +220,11 @@ class Politeness:
         except TooLargeError:
             log.warning("%s is larger than fetch.max_bytes; treating the host as having no robots.txt", url)
             return _Robots(url)
+        except RedirectLoopError:
+            return _Robots(url)  # a robots.txt that redirects forever is no robots.txt
         except FetchError as exc:
             if type(exc) is not FetchError:
                 raise  # a refusal of our own (PrivateAddressError): the caller maps it as for a page
-            if _too_many_redirects(exc):
-                return _Robots(url)
             return _Robots(url, unavailable=f"robots.txt at {url} could not be fetched ({_one_line(exc)})")
         if cap.status == 429 or cap.status >= 500:
             return _Robots(url, unavailable=f"robots.txt at {url} answered HTTP {cap.status}")
@@ -245,11 +245,6 @@ class Politeness:
         if rate is not None:
             asked = max(asked, rate.seconds / rate.requests)
         return max(delay, min(asked, MAX_CRAWL_DELAY_SECONDS))
-
-
-def _too_many_redirects(exc: FetchError) -> bool:
-    # fetch does not chain requests' errors (their text has the URL's secrets) but names their type.
-    return isinstance(exc.__cause__, requests.TooManyRedirects) or "TooManyRedirects" in str(exc)
 
 
 def _one_line(exc: BaseException) -> str:
