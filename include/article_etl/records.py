@@ -72,6 +72,10 @@ class Page:
     encoding_method: str = ""
     declared_charset: str | None = None
     encoding_note: str = ""
+    # Broken byte sequences the decoder replaced in place (U+FFFD) to keep the rest of the page:
+    # their count; where they fell is in ``encoding_note``. Later stages decide whether the
+    # damage reached the article's own text.
+    decode_damage: int = 0
 
 
 @dataclass
@@ -95,6 +99,12 @@ class Article:
     ds: str
     repairs: list[str] = field(default_factory=list)
     simhash: str = ""
+    # Where the title and the date came from: "selector", "jsonld", "meta", "page" (the
+    # page's own headline, <title> or date line), "feed" or "listing" (the discovery entry).
+    title_source: str | None = None
+    published_source: str | None = None
+    # Replaced broken byte sequences that fell inside this article's title or body.
+    decode_damage: int = 0
 
 
 @dataclass
