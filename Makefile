@@ -36,7 +36,7 @@ demo: $(STAMP)
 	$(BIN)/article-etl demo
 
 ui: $(STAMP)
-	bash scripts/ui.sh
+	SOURCES="$(SOURCES)" bash scripts/ui.sh
 
 clean:
 	rm -rf .article_etl .pytest_cache .mypy_cache .ruff_cache

@@ -28,6 +28,7 @@ from typing import Any
 import pendulum
 from airflow.sdk import Asset, CronDataIntervalTimetable, Param, dag, get_current_context, task, task_group
 
+from article_etl.dag_params import earliest_day, source_ids
 from article_etl.pools import FETCH_POOL
 
 ARTICLES_ASSET = Asset(name="article_etl_articles", uri="article-etl://warehouse/articles")
@@ -38,16 +39,24 @@ def _minutes(name: str, default: int) -> timedelta:
     return timedelta(minutes=int(os.environ.get(f"ARTICLE_ETL_{name}_TIMEOUT_MINUTES", str(default))))
 
 
+# Mapped tasks are listed by source id, not 0/1/2: each task puts its source id in the context.
+BY_SOURCE = "{{ source_id }}"
+FIRST_DAY = earliest_day()
+
+
 def _stage(stage: str, source_id: str) -> dict[str, Any]:
     from article_etl.orchestration import run_stage
 
+    get_current_context()["source_id"] = source_id  # type: ignore[typeddict-unknown-key]
     return run_stage(stage, source_id)
 
 
 @dag(
     dag_id="article_etl_daily",
     schedule=CronDataIntervalTimetable("@daily", timezone="UTC"),
-    start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
+    # The earliest day a backfill or `dags test` may ask for: ARTICLE_ETL_EARLIEST_DAY or the
+    # sources file's earliest_day (default 2000-01-01). Catchup is off, so it creates no runs.
+    start_date=pendulum.datetime(FIRST_DAY.year, FIRST_DAY.month, FIRST_DAY.day, tz="UTC"),
     catchup=False,
     max_active_runs=2,
     default_args={
@@ -63,9 +72,11 @@ def _stage(stage: str, source_id: str) -> dict[str, Any]:
     params={
         "sources": Param(
             [],
-            type="array",
+            type=["array", "null"],
             items={"type": "string"},
-            description="Source ids to run; empty runs every enabled source.",
+            examples=source_ids() or None,
+            title="Sources",
+            description="Source ids to run (pick from the sources file's ids); empty runs every enabled source.",
         ),
     },
     doc_md=__doc__,
@@ -79,12 +90,16 @@ def article_etl_daily() -> None:
 
     @task_group
     def per_source(source_id: str) -> Any:
-        @task(doc_md="List the URLs the source's feed or sitemap published in the data interval.")
+        @task(
+            map_index_template=BY_SOURCE,
+            doc_md="List the URLs the source's feed or sitemap published in the data interval.",
+        )
         def discover(source_id: str) -> dict[str, Any]:
             return _stage("discover", source_id)
 
         @task(
             pool=FETCH_POOL,
+            map_index_template=BY_SOURCE,
             execution_timeout=_minutes("FETCH", 120),
             doc_md="Fetch the pages over HTTP (each within fetch.deadline_seconds); raw responses kept as WARC.",
         )
@@ -92,17 +107,22 @@ def article_etl_daily() -> None:
             return _stage("fetch", discovered["source_id"])
 
         @task(
-            doc_md="Extract and check each page (a time budget each); failures go to rejects with a reason code."
+            map_index_template=BY_SOURCE,
+            doc_md="Extract and check each page (a time budget each); failures go to rejects with a reason code.",
         )
         def clean(fetched: dict[str, Any]) -> dict[str, Any]:
             return _stage("clean", fetched["source_id"])
 
-        @task(doc_md="Great Expectations gate over the cleaned batch (required fields, encoding).")
+        @task(
+            map_index_template=BY_SOURCE,
+            doc_md="Great Expectations gate over the cleaned batch (required fields, encoding).",
+        )
         def validate(cleaned: dict[str, Any]) -> dict[str, Any]:
             return _stage("validate", cleaned["source_id"])
 
         @task(
             outlets=[ARTICLES_ASSET],
+            map_index_template=BY_SOURCE,
             doc_md="Upsert into the warehouse with every stage's rejects, in one transaction.",
         )
         def load(validated: dict[str, Any]) -> dict[str, Any]:
@@ -112,10 +132,12 @@ def article_etl_daily() -> None:
         return load(validate(clean(fetch(discover(source_id)))))  # type: ignore[arg-type]
 
     @task(doc_md="Print what each source loaded and rejected.")
-    def report(loaded: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        for row in loaded:
+    def report(loaded: list[dict[str, Any]] | dict[str, Any]) -> list[dict[str, Any]]:
+        # A mapped group that ran for one source hands over that source's dict, not a list of one.
+        rows = [loaded] if isinstance(loaded, dict) else list(loaded)
+        for row in rows:
             print(f"{row['source_id']}: loaded {row['loaded']}, rejected {row['rejected']}")
-        return list(loaded)
+        return rows
 
     report(per_source.expand(source_id=list_sources()))  # type: ignore[arg-type]
 

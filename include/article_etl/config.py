@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -16,11 +17,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+# Re-exported: the sources file's location is decided where the DAG file can read it cheaply.
+from article_etl.dag_params import DEFAULT_SOURCES_FILE as DEFAULT_SOURCES_FILE
+from article_etl.dag_params import sources_file as sources_file
 from article_etl.errors import PermanentError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 INCLUDE_DIR = PACKAGE_DIR.parent
-DEFAULT_SOURCES_FILE = INCLUDE_DIR / "sources.yaml"
 
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 
@@ -157,6 +160,9 @@ class Settings(BaseModel):
     checks: CheckThresholds = CheckThresholds()
     fetch: FetchSettings = FetchSettings()
     storage: StorageSettings = StorageSettings()
+    # The first day the DAG may run for (its start_date; ARTICLE_ETL_EARLIEST_DAY wins). Read at
+    # DAG-parse time by ``dag_params.earliest_day``; validated here so a typo is reported.
+    earliest_day: date | None = None
 
     def source(self, source_id: str) -> Source:
         for src in self.sources:
@@ -195,11 +201,6 @@ def _expand_env(value: Any, where: str) -> Any:
     if isinstance(value, list):
         return [_expand_env(v, where) for v in value]
     return value
-
-
-def sources_file() -> Path:
-    """The sources file in force: ARTICLE_ETL_SOURCES, else include/sources.yaml."""
-    return Path(os.environ.get("ARTICLE_ETL_SOURCES", str(DEFAULT_SOURCES_FILE)))
 
 
 def load_settings(path: Path | None = None) -> Settings:

@@ -72,10 +72,13 @@ def migrate(env: dict[str, str]) -> None:
             )
 
 
-def dags_test(env: dict[str, str], logical_date: str, timeout: float = 900) -> DagTestResult:
-    """``airflow dags test article_etl_daily <logical_date>`` and the state the run ended in."""
+def dags_test(
+    env: dict[str, str], logical_date: str, timeout: float = 900, conf: dict[str, object] | None = None
+) -> DagTestResult:
+    """``airflow dags test article_etl_daily <logical_date>`` (with ``conf`` as the run's params)
+    and the state the run ended in."""
     proc = subprocess.run(
-        [_airflow(), "dags", "test", DAG_ID, logical_date],
+        [_airflow(), "dags", "test", DAG_ID, logical_date, *(["-c", json.dumps(conf)] if conf else [])],
         env=env,
         capture_output=True,
         text=True,

@@ -1,0 +1,61 @@
+"""What the DAG file needs to know at parse time, read without importing anything heavy.
+
+The DAG processor parses the DAG file every few minutes, so this reads the sources file with
+PyYAML alone (no pydantic models, no validation: ``article-etl check-config`` and the first task
+validate it) and never fails: a broken file gives an empty id list here and a clear error in the
+first task, where a person reads it.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+# Runs for days before this are refused by Airflow (the DAG's start_date). Far back on purpose:
+# with catchup off, it creates no runs by itself; it only bounds what a backfill may ask for.
+DEFAULT_EARLIEST_DAY = date(2000, 1, 1)
+EARLIEST_DAY_ENV = "ARTICLE_ETL_EARLIEST_DAY"
+
+
+# include/sources.yaml, beside the package.
+DEFAULT_SOURCES_FILE = Path(__file__).resolve().parent.parent / "sources.yaml"
+
+
+def sources_file() -> Path:
+    """The sources file in force: ARTICLE_ETL_SOURCES, else include/sources.yaml."""
+    return Path(os.environ.get("ARTICLE_ETL_SOURCES", str(DEFAULT_SOURCES_FILE)))
+
+
+def _raw_sources_file() -> dict[str, Any]:
+    import yaml
+
+    try:
+        raw = yaml.safe_load(sources_file().read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError, UnicodeDecodeError):
+        return {}
+    return raw if isinstance(raw, dict) else {}
+
+
+def earliest_day() -> date:
+    """The first day the DAG may run for: ``ARTICLE_ETL_EARLIEST_DAY`` (YYYY-MM-DD), else the
+    sources file's ``earliest_day``, else 2000-01-01. A value that is not a date is ignored here
+    (the DAG still parses) and reported by ``check-config``."""
+    for value in (os.environ.get(EARLIEST_DAY_ENV), _raw_sources_file().get("earliest_day")):
+        if isinstance(value, date):
+            return value
+        if isinstance(value, str) and value.strip():
+            try:
+                return date.fromisoformat(value.strip())
+            except ValueError:
+                continue
+    return DEFAULT_EARLIEST_DAY
+
+
+def source_ids() -> list[str]:
+    """The ids in the sources file, for the trigger form's pick list (empty when unreadable)."""
+    sources = _raw_sources_file().get("sources")
+    if not isinstance(sources, list):
+        return []
+    return [str(s["id"]) for s in sources if isinstance(s, dict) and s.get("id")]
