@@ -47,7 +47,7 @@ def warehouse_from_airflow() -> str:
 
     The connection may carry a full SQLAlchemy URL in its extra as ``sqlalchemy_url``; otherwise
     its own URI is used (postgres/mysql connection types get our drivers). The password never
-    reaches a log: callers log ``masked(url)``.
+    reaches a log: callers log ``masked(url)``. For tasks (the Task SDK asks the API server).
     """
     from airflow.sdk import Connection
     from airflow.sdk.exceptions import AirflowNotFoundException
@@ -56,6 +56,24 @@ def warehouse_from_airflow() -> str:
         conn = Connection.get(WAREHOUSE_CONN_ID)
     except AirflowNotFoundException:
         return warehouse_url()
+    return _url_of(conn)
+
+
+def warehouse_for_server() -> str:
+    """The same warehouse as ``warehouse_from_airflow``, looked up from inside Airflow's API server
+    (the quality page), where the Task SDK's client is not available: the secrets backends and the
+    metadata database are read directly."""
+    from airflow.exceptions import AirflowNotFoundException
+    from airflow.models.connection import Connection
+
+    try:
+        conn = Connection.get_connection_from_secrets(WAREHOUSE_CONN_ID)
+    except AirflowNotFoundException:
+        return warehouse_url()
+    return _url_of(conn)
+
+
+def _url_of(conn: Any) -> str:
     explicit = (conn.extra_dejson or {}).get("sqlalchemy_url")
     if explicit:
         return normalise_url(str(explicit))
