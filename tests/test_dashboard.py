@@ -23,7 +23,8 @@ def _day(engine: Engine) -> None:
 def test_the_newest_day_has_its_volumes_rejects_and_health(sqlite_engine: Engine) -> None:
     _day(sqlite_engine)
     view = overview(sqlite_engine, days=7)
-    assert view.days[-1] == DS and len(view.days) == 7
+    assert view.days[-1] == DS
+    assert len(view.days) == 7
     (fig,) = [f for f in view.rows if f.ds == DS]
     assert fig.source_id == "xj"
     assert fig.loaded == 4
@@ -31,7 +32,8 @@ def test_the_newest_day_has_its_volumes_rejects_and_health(sqlite_engine: Engine
     assert fig.rejects_by_reason == {"mojibake": 2, "http_status": 1}
     assert fig.with_author == 0.75
     assert fig.with_date == 1.0
-    assert fig.median_body_chars is not None and fig.median_body_chars > 200
+    assert fig.median_body_chars is not None
+    assert fig.median_body_chars > 200
     assert fig.runs == ["manual__1"]
     assert [f.source_id for f in view.freshness] == ["xj"]
     assert view.freshness[0].last_loaded_ds == DS
