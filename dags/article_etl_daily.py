@@ -26,12 +26,12 @@ from datetime import timedelta
 from typing import Any
 
 import pendulum
-from airflow.sdk import Asset, CronDataIntervalTimetable, Param, dag, get_current_context, task, task_group
+from airflow.sdk import CronDataIntervalTimetable, Param, dag, get_current_context, task, task_group
 
+from article_etl.alerts import FailureNotifier
+from article_etl.assets import ARTICLES_ASSET
 from article_etl.dag_params import earliest_day, source_ids
 from article_etl.pools import FETCH_POOL
-
-ARTICLES_ASSET = Asset(name="article_etl_articles", uri="article-etl://warehouse/articles")
 
 
 def _minutes(name: str, default: int) -> timedelta:
@@ -67,6 +67,8 @@ def _stage(stage: str, source_id: str) -> dict[str, Any]:
         "retry_exponential_backoff": True,
         "max_retry_delay": timedelta(minutes=30),
         "execution_timeout": _minutes("TASK", 30),
+        # One line per failure in the log and the warehouse; e-mail/Slack when configured.
+        "on_failure_callback": [FailureNotifier()],
     },
     tags=["article-etl", "news", "etl"],
     params={
@@ -126,7 +128,17 @@ def article_etl_daily() -> None:
             doc_md="Upsert into the warehouse with every stage's rejects, in one transaction.",
         )
         def load(validated: dict[str, Any]) -> dict[str, Any]:
-            return _stage("load", validated["source_id"])
+            summary = _stage("load", validated["source_id"])
+            # The Asset event says what changed, for article_quality_report and anyone listening.
+            context = get_current_context()
+            context["outlet_events"][ARTICLES_ASSET].extra = {
+                "ds": summary.get("ds"),
+                "source_id": validated["source_id"],
+                "loaded": summary.get("loaded"),
+                "rejected": summary.get("rejected"),
+                "reject_rate": summary.get("reject_rate"),
+            }
+            return summary
 
         # TaskFlow calls take XComArgs where the functions take their resolved values.
         return load(validate(clean(fetch(discover(source_id)))))  # type: ignore[arg-type]
@@ -137,6 +149,9 @@ def article_etl_daily() -> None:
         rows = [loaded] if isinstance(loaded, dict) else list(loaded)
         for row in rows:
             print(f"{row['source_id']}: loaded {row['loaded']}, rejected {row['rejected']}")
+        from article_etl.orchestration import fail_on_zero_articles
+
+        fail_on_zero_articles(rows, get_current_context())
         return rows
 
     report(per_source.expand(source_id=list_sources()))  # type: ignore[arg-type]

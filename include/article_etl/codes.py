@@ -37,6 +37,10 @@ WAREHOUSE_REFUSED = "warehouse_refused"
 ROBOTS_DISALLOWED = "robots_disallowed"
 PRIVATE_ADDRESS = "private_address"
 FEED_MALFORMED = "feed_malformed"
+# A whole task of a source failed (its feed unreachable, a gate, an outage): recorded by the
+# failure alert so the warehouse shows the day, not only the Airflow log. A later good run of the
+# day replaces it with that run's own rejects.
+SOURCE_FAILED = "source_failed"
 
 # What a reject says about an article an earlier run loaded for the same URL (``Reject.evidence``).
 # Only positive evidence takes an article out of the warehouse: the page is gone, or its fresh
@@ -53,6 +57,7 @@ GONE_STATUSES = frozenset({404, 410})
 TRANSIENT_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 
 DESCRIPTIONS: dict[str, str] = {
+    SOURCE_FAILED: "a task of this source failed for the day (see the detail and the task log)",
     HTTP_STATUS: "the page did not answer 2xx",
     CONTENT_TYPE: "the response is not an HTML page",
     TOO_LARGE: "the page is larger than fetch.max_bytes",

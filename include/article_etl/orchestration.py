@@ -110,6 +110,59 @@ def run_stage(stage: str, source_id: str) -> dict[str, Any]:
     return fail_fast(call)
 
 
+def fail_on_zero_articles(rows: list[dict[str, Any]], context: Any) -> None:
+    """A recent day that loaded nothing from any source fails the run loudly (without retries)."""
+    from article_etl.alerts import zero_article_problem
+
+    end = context.get("data_interval_end")
+    if end is None:
+        return
+    problem = zero_article_problem(rows, _plain_utc(end), datetime.now(UTC))
+    if problem:
+        from airflow.sdk.exceptions import AirflowFailException
+
+        raise AirflowFailException(problem)
+
+
+def quality_report(context: Any) -> dict[str, Any]:
+    """The article_quality_report task: the day the triggering loads wrote, per source, with its
+    drift against each source's recent days; a drop fails the task naming what moved."""
+    from article_etl.dashboard import overview
+    from article_etl.drift import BASELINE_DAYS, find_drift
+    from article_etl.warehouse import get_engine
+
+    days = [
+        str(event.extra["ds"])
+        for events in (context.get("triggering_asset_events") or {}).values()
+        for event in events
+        if (getattr(event, "extra", None) or {}).get("ds")
+    ]
+    engine = get_engine(warehouse_from_airflow())
+    view = overview(engine, days=BASELINE_DAYS + 1, end=max(days) if days else None)
+    if not view.days:
+        print("article-etl quality report: the warehouse holds no runs yet")
+        return {"ds": None, "drift": []}
+    ds = view.days[-1]
+    for fig in (f for f in view.rows if f.ds == ds):
+        print(
+            f"{fig.source_id} {ds}: discovered {fig.discovered}, loaded {fig.loaded}, rejected {fig.rejected} "
+            f"{dict(fig.rejects_by_reason)}, author {fig.with_author}, date {fig.with_date}, "
+            f"median body {fig.median_body_chars}"
+        )
+    for fresh in view.freshness:
+        print(
+            f"{fresh.source_id}: newest article {fresh.last_published}, newest day loaded {fresh.last_loaded_ds}"
+        )
+    drift = find_drift(view.rows, ds)
+    if drift:
+        raise PermanentError(
+            f"{len(drift)} figures moved on {ds}: "
+            + "; ".join(str(d) for d in drift)
+            + ". A site's layout change shows like this: compare a page with the source's selectors"
+        )
+    return {"ds": ds, "drift": []}
+
+
 def enabled_sources(wanted: list[str]) -> list[str]:
     """The source ids a run covers: the ``sources`` param, or every enabled source."""
     from article_etl.config import ConfigError, load_settings

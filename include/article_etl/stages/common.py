@@ -115,6 +115,7 @@ class StageRun:
         """What XCom carries: the run, the attempt, and counts (never records)."""
         return {
             "source_id": self.source_id,
+            "ds": self.day.ds,
             "stage": self.stage.value,
             "run_id": self.day.run_id,
             "attempt": self.attempt.name,
