@@ -8,7 +8,6 @@ leave a ``source_failed`` row in the warehouse, so the day is visible outside th
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -33,7 +32,7 @@ class Alerted:
 
 
 @pytest.fixture(scope="module")
-def alerted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Alerted]:
+def alerted(tmp_path_factory: pytest.TempPathFactory) -> Alerted:
     tmp = tmp_path_factory.mktemp("alerts")
     warehouse = f"sqlite:///{tmp / 'warehouse.db'}"
     broken = tmp / "sources.yaml"
@@ -50,7 +49,7 @@ def alerted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Alerted]:
         env = airflow_env(tmp / "airflow", sources=str(broken), **common)
         run_day = today - timedelta(days=3)
         failed = dags_test(env, run_day.isoformat(), conf={"sources": ["xijiang"]})
-    yield Alerted(get_engine(warehouse), empty, failed, (run_day - timedelta(days=1)).isoformat())
+    return Alerted(get_engine(warehouse), empty, failed, (run_day - timedelta(days=1)).isoformat())
 
 
 def test_a_recent_day_with_no_articles_fails_loudly(alerted: Alerted) -> None:
@@ -72,4 +71,3 @@ def test_a_failed_discovery_alerts_and_leaves_a_row_in_the_warehouse(alerted: Al
     assert [(r.ds, r.source_id, r.stage) for r in rows] == [(alerted.broken_ds, "xijiang", "discover")]
     assert rows[0].url.endswith("/xijiang/moved.xml")
     assert "404" in rows[0].detail or "moved.xml" in rows[0].detail
-
