@@ -118,6 +118,7 @@ def run(settings: Settings, source_id: str, day: Day, root: Path | None = None) 
     session = make_session(settings.fetch)
     with stage_attempt(Stage.FETCH, settings, source_id, day, root) as stage:
         listed = stage.read(RunPartition.of(Stage.DISCOVER, day, source_id, root).published())
+        stage.total = listed.manifest.counts.get("out")
         attempted = 0
         with warc_sink(stage.attempt.path(Kind.WARC)) as sink, stage.attempt.writer(Kind.PAGES) as pages:
             for outcome in _fetch_all(session, settings.fetch, listed.records(Kind.URLS, Discovered)):
@@ -125,11 +126,11 @@ def run(settings: Settings, source_id: str, day: Day, root: Path | None = None) 
                 cap = outcome.capture
                 if cap is None:
                     stage.reject(outcome.item.url, outcome.code, outcome.detail, evidence=outcome.evidence)
-                    continue
-                record_id = sink.write(cap)
-                page = _page(stage, outcome.item, cap, record_id)
-                if page is not None:
-                    pages.write(page)
+                else:
+                    record_id = sink.write(cap)
+                    page = _page(stage, outcome.item, cap, record_id)
+                    if page is not None:
+                        pages.write(page)
                 stage.progress(attempted, pages.count)
         # Each reject already says whether it was the site's passing failure: count those.
         transient = stage.evidence_counts[codes.EVIDENCE_TRANSIENT]
