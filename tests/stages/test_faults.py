@@ -123,8 +123,10 @@ def test_every_page_fault_ends_as_its_reject_and_nothing_is_lost(site: FaultSite
 
     # Outages and broken answers say nothing about an article loaded before; too_large and
     # content_type are what the page is now.
-    for path in ("/slow.html", "/trickle.html", "/truncated.html", "/loop/a.html"):
+    for path in ("/slow.html", "/trickle.html", "/truncated.html"):
         assert rejects[site.url + path].evidence == codes.EVIDENCE_TRANSIENT, path
+    # A redirect loop is the URL's fault, not an outage: it does not count towards the outage rule.
+    assert rejects[site.url + "/loop/a.html"].evidence == codes.EVIDENCE_NONE
     assert "fetch.deadline_seconds=2" in detail("/slow.html")
     assert "body cut short" in detail("/truncated.html")
     assert "redirect loop: more than 10 redirects" in detail("/loop/a.html")
@@ -264,6 +266,16 @@ def test_robots_503_on_the_feed_host_is_transient_and_the_feed_is_not_requested(
         with pytest.raises(TransientError, match=r"robots\.txt .* answered HTTP 503"):
             discover.run(_settings(_feed(site, "/ok.html")), "s", DAY, tmp_path)
         assert site.requested("/feed.xml") == 0
+
+
+def test_redirect_loops_do_not_count_towards_the_outage_rule(site: FaultSite, tmp_path: Path) -> None:
+    # Every page loops: under the default 50% rule an outage would fail the task; loops do not.
+    settings = _settings(_feed(site, "/loop/a.html", "/loop/b.html"), max_transient_failure_rate=0.5)
+    _, pages, rejects = _run(settings, tmp_path)
+    assert pages == {}
+    assert {(r.reason, r.evidence) for r in rejects.values()} == {(codes.FETCH_ERROR, codes.EVIDENCE_NONE)}
+    manifest = RunPartition.of(Stage.FETCH, DAY, "s", tmp_path).published().manifest
+    assert manifest.counts["transient"] == 0
 
 
 def test_robots_503_is_transient_and_the_outage_rule_fails_the_task(tmp_path: Path) -> None:

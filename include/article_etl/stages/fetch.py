@@ -4,7 +4,8 @@ Decoding happens here and only here: the page record carries the text, the codec
 chosen and the decoder's note, so no later stage looks at bytes again.
 
 The outage rule: when more than ``fetch.max_transient_failure_rate`` of the pages fail with
-network errors, timeouts or 5xx/429, the site is down, not the articles. The task then fails
+network errors, timeouts or 5xx/429, the site is down, not the articles (a redirect loop is not
+counted: the site answered, and a re-run would loop the same way). The task then fails
 (retryable) and publishes nothing, so a re-run during an outage cannot pass a batch of outage
 rejects on to the load, and the raw capture of the last good run stays the one that counts.
 """
@@ -35,6 +36,7 @@ from article_etl.fetch import (
     fetch,
     make_session,
 )
+from article_etl.fetch.client import RedirectLoopError
 from article_etl.fetch.politeness import Politeness, RobotsDisallowed, RobotsUnavailable
 from article_etl.fetch.warc import warc_sink
 from article_etl.records import Discovered, Page
@@ -85,6 +87,11 @@ def _fetch_one(
         return _Outcome(
             item, code=codes.FETCH_ERROR, detail=f"{item.url!r} is not a fetchable http(s) URL: {exc}"
         )
+    except RedirectLoopError as exc:
+        # The site answers, but its redirects go round in circles: a fault of that URL (or the
+        # site's configuration), not an outage, so it does not count towards the outage rule; and
+        # it is no proof the article is gone either.
+        return _Outcome(item, code=codes.FETCH_ERROR, detail=str(exc), evidence=codes.EVIDENCE_NONE)
     except FetchError as exc:
         return _Outcome(item, code=codes.FETCH_ERROR, detail=str(exc), evidence=codes.EVIDENCE_TRANSIENT)
 
