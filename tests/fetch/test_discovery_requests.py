@@ -339,3 +339,19 @@ def test_the_discover_stage_reuses_the_stored_body_on_304(site: Listings, tmp_pa
         urls.append([d.url for d in published.records(Kind.URLS, Discovered)])
     assert urls[0] == urls[1] == [site.base + "/a.html", site.base + "/b.html"]
     assert site.not_modified == ["/feed.xml"]
+
+
+def test_listing_errors_never_quote_a_secret(site: Listings) -> None:
+    site.robots_status = 503
+    settings = _settings()
+    session = make_session(settings)
+    source = _source("rss", site.base + "/feed.xml?apikey=SECRET123")
+    with pytest.raises(DiscoveryError) as raised:
+        discover(source, START, END, session, settings, polite=Politeness(session, settings))
+    assert "SECRET123" not in str(raised.value)
+    assert raised.value.__cause__ is None
+    site.robots_status, site.robots = 200, b"User-agent: *\nDisallow: /\n"
+    with pytest.raises(ConfigError) as refused:
+        discover(source, START, END, session, settings, polite=Politeness(session, settings))
+    assert "SECRET123" not in str(refused.value)
+    assert refused.value.__cause__ is None

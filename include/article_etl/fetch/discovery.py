@@ -60,7 +60,7 @@ from article_etl.fetch.client import FetchError, PrivateAddressError, fetch
 from article_etl.fetch.politeness import Politeness, RobotsDisallowed, RobotsUnavailable
 from article_etl.records import Discovered
 from article_etl.storage import ListingState
-from article_etl.urls import redact_url
+from article_etl.urls import redact_text, redact_url
 
 log = logging.getLogger(__name__)
 
@@ -127,13 +127,16 @@ def discover(
         raise ConfigError(
             f"{what} is disallowed by the site's robots.txt ({exc.detail}); "
             "ask the site for permission, or list another feed or sitemap in discovery.url"
-        ) from exc
-    except RobotsUnavailable as exc:
-        raise DiscoveryError(f"source {source.id}: {exc}") from exc
+        ) from None  # the cause quotes the URL as requested, secrets included
+    except RobotsUnavailable as exc:  # its message quotes the URL as requested: redact it
+        raise DiscoveryError(f"source {source.id}: {redact_text(str(exc), settings.secret_params)}") from None
     except PrivateAddressError as exc:  # a config mistake, not an outage: fail at once, no retries
         raise ConfigError(f"source {source.id}: discovery.url refused: {exc}") from exc
-    except ValueError as exc:  # not an http(s) URL with a host
-        raise ConfigError(f"source {source.id}: discovery.url {shown} is unusable: {exc}") from exc
+    except ValueError:  # not an http(s) URL with a host
+        raise ConfigError(
+            f"source {source.id}: discovery.url {shown} is not an http(s) URL with a host; "
+            "fix it in the sources file"
+        ) from None
     except FetchError as exc:  # its message already names the URL redacted
         raise DiscoveryError(f"source {source.id}: {exc}") from exc
     if 400 <= status < 500 and status not in TRANSIENT_STATUSES:
@@ -317,17 +320,24 @@ def _from_sitemap(
             try:
                 status, child_body = listing.get(child_url)  # as listed; fetch redacts its messages
             except RobotsDisallowed as exc:
-                problems.append(Problem(child_shown, ROBOTS_DISALLOWED, f"child sitemap: {exc}"))
+                problems.append(
+                    Problem(child_shown, ROBOTS_DISALLOWED, f"child sitemap: {child_shown}: {exc.detail}")
+                )
                 continue
             except PrivateAddressError as exc:
                 problems.append(Problem(child_shown, PRIVATE_ADDRESS, f"child sitemap: {exc}"))
                 continue
-            except (FetchError, RobotsUnavailable) as exc:
+            except RobotsUnavailable as exc:
+                problems.append(
+                    Problem(child_shown, FETCH_ERROR, f"child sitemap: {child_shown}: {exc.reason}")
+                )
+                continue
+            except FetchError as exc:  # its message names the URL redacted already
                 problems.append(Problem(child_shown, FETCH_ERROR, f"child sitemap: {exc}"))
                 continue
-            except ValueError as exc:
+            except ValueError:
                 problems.append(
-                    Problem(child_shown, FETCH_ERROR, f"child sitemap is not an http(s) URL: {exc}")
+                    Problem(child_shown, FETCH_ERROR, "child sitemap is not an http(s) URL with a host")
                 )
                 continue
             if 200 <= status < 300:
