@@ -132,6 +132,8 @@ def discover(
         raise DiscoveryError(f"source {source.id}: {redact_text(str(exc), settings.secret_params)}") from None
     except PrivateAddressError as exc:  # a config mistake, not an outage: fail at once, no retries
         raise ConfigError(f"source {source.id}: discovery.url refused: {exc}") from exc
+    except ConfigError:  # a bad fetch setting (a CIDR): its own message says what to fix
+        raise
     except ValueError:  # not an http(s) URL with a host
         raise ConfigError(
             f"source {source.id}: discovery.url {shown} is not an http(s) URL with a host; "
@@ -335,6 +337,8 @@ def _from_sitemap(
             except FetchError as exc:  # its message names the URL redacted already
                 problems.append(Problem(child_shown, FETCH_ERROR, f"child sitemap: {exc}"))
                 continue
+            except ConfigError:
+                raise
             except ValueError:
                 problems.append(
                     Problem(child_shown, FETCH_ERROR, "child sitemap is not an http(s) URL with a host")
