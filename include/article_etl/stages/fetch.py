@@ -12,7 +12,6 @@ rejects on to the load, and the raw capture of the last good run stays the one t
 
 from __future__ import annotations
 
-import hashlib
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -72,7 +71,9 @@ def _fetch_one(
     try:
         polite.check(item.url)
         with polite.slot(item.url):
-            return _Outcome(item, capture=fetch(session, item.url, settings))
+            capture = fetch(session, item.url, settings)
+        _ = capture.sha256  # hashed here, in parallel, not in the thread that writes the WARC
+        return _Outcome(item, capture=capture)
     except RobotsDisallowed as exc:
         return _Outcome(item, code=codes.ROBOTS_DISALLOWED, detail=str(exc))
     except RobotsUnavailable as exc:  # robots.txt answered 5xx or not at all: "wait and retry" (RFC 9309)
@@ -209,7 +210,7 @@ def _page(stage: StageRun, item: Discovered, cap: Capture, record_id: str) -> Pa
         status=cap.status,
         content_type=content_type,
         fetched_at=datetime.now(UTC).replace(microsecond=0),
-        sha256=hashlib.sha256(cap.body).hexdigest(),
+        sha256=cap.sha256,
         size=len(cap.body),
         warc_record_id=record_id,
         listed_published_at=item.listed_published_at,
