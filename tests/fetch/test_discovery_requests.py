@@ -18,7 +18,7 @@ from article_etl import codes
 from article_etl.config import ConfigError, FetchSettings, Settings, Source
 from article_etl.errors import PermanentError, TransientError
 from article_etl.fetch import Discovery, discover, make_session
-from article_etl.fetch.discovery import DiscoveryError
+from article_etl.fetch.discovery import DiscoveryError, FeedMalformedError
 from article_etl.fetch.politeness import Politeness
 from article_etl.records import Discovered
 from article_etl.run import Day
@@ -77,9 +77,12 @@ class Listings:
     validators: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     requests: list[tuple[str, dict[str, str], float]] = field(default_factory=list)
     not_modified: list[str] = field(default_factory=list)
+    override: dict[str, bytes] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def body(self, path: str) -> bytes | None:
+        if path in self.override:
+            return self.override[path]
         if path == "/feed.xml":
             return _rss(self.base, ["/a.html", "/b.html"])
         if path == "/index.xml":
@@ -355,3 +358,20 @@ def test_listing_errors_never_quote_a_secret(site: Listings) -> None:
         discover(source, START, END, session, settings, polite=Politeness(session, settings))
     assert "SECRET123" not in str(refused.value)
     assert refused.value.__cause__ is None
+
+
+def test_a_body_that_did_not_parse_is_never_stored(site: Listings, tmp_path: Path) -> None:
+    """A feed cut off mid-transfer, stored with the whole feed's ETag, would be answered 304 and
+    reused cut off until the feed changed: only a body that parsed is kept."""
+    site.validators["/feed.xml"] = [("ETag", ETAG)]
+    whole = _rss(site.base, ["/a.html", "/b.html"])
+    site.override["/feed.xml"] = whole[: len(whole) // 2]
+    state = ListingState(tmp_path)
+    with pytest.raises(FeedMalformedError):
+        _discover(site, "rss", "/feed.xml", _settings(), state)
+    assert state.load(site.base + "/feed.xml") is None
+    del site.override["/feed.xml"]
+    result = _discover(site, "rss", "/feed.xml", _settings(), state)
+    assert "If-None-Match" not in site.asked("/feed.xml")[1]
+    assert [d.url for d in result.found] == [site.base + "/a.html", site.base + "/b.html"]
+    assert state.load(site.base + "/feed.xml") is not None

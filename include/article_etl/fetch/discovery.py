@@ -58,6 +58,7 @@ from article_etl.config import ConfigError, FetchSettings, Source
 from article_etl.errors import TransientError
 from article_etl.fetch.client import FetchError, PrivateAddressError, fetch
 from article_etl.fetch.politeness import Politeness, RobotsDisallowed, RobotsUnavailable
+from article_etl.fetch.warc import Capture
 from article_etl.records import Discovered
 from article_etl.storage import ListingState
 from article_etl.urls import redact_text, redact_url
@@ -157,6 +158,7 @@ def discover(
         entries = _from_feed(source.id, body, shown, settings)
     else:
         entries = _from_sitemap(source.id, body, shown, listing, problems)
+    listing.remember(source.discovery.url)
     seen: set[str] = set()
     result = Discovery(problems=problems)
     for index, entry in enumerate(entries):
@@ -200,6 +202,7 @@ class _Listing:
         self.settings = settings
         self.polite = polite
         self.state = state
+        self._fresh: dict[str, Capture] = {}  # 2xx answers not yet parsed, by URL as requested
 
     def get(self, url: str) -> tuple[int, bytes]:
         """(status, body) of ``url``; on 304 the stored body with status 200.
@@ -215,10 +218,19 @@ class _Listing:
         if cap.status == 304 and stored is not None:
             log.info("%s not modified since the last run (HTTP 304); reusing its stored body", cap.url)
             return 200, stored.body
-        if 200 <= cap.status < 300 and self.state is not None:
+        if 200 <= cap.status < 300:
+            self._fresh[url] = cap
+        return cap.status, cap.body
+
+    def remember(self, url: str) -> None:
+        """Keep the validators and body of ``url``'s fresh 2xx answer, once its body has parsed.
+
+        Not before: a feed cut off mid-transfer, stored with the ETag of the whole feed, would be
+        answered 304 and reused, cut off, until the feed changed."""
+        cap = self._fresh.pop(url, None)
+        if cap is not None and self.state is not None:
             shown = redact_url(url, self.settings.secret_params)
             self.state.save(url, shown, cap.header("ETag"), cap.header("Last-Modified"), cap.body)
-        return cap.status, cap.body
 
 
 def _from_feed(source_id: str, body: bytes, url: str, settings: FetchSettings) -> list[Discovered]:
@@ -349,6 +361,7 @@ def _from_sitemap(
                     out.extend(
                         _from_sitemap(source_id, child_body, child_shown, listing, problems, depth + 1)
                     )
+                    listing.remember(child_url)
                 except FeedMalformedError as exc:  # one broken child: its own problem, the rest go on
                     problems.append(Problem(child_shown, FEED_MALFORMED, f"child sitemap: {exc}"))
             else:

@@ -3,7 +3,8 @@
 Why: a feed that has not changed since yesterday answers ``304 Not Modified`` with no body when
 asked with ``If-None-Match`` / ``If-Modified-Since``; the site is spared the transfer, and the
 day's URL list must still be the same as if the body had come. So the body of the last 2xx answer
-is kept beside its ``ETag`` and ``Last-Modified``, per requested URL.
+is kept beside its ``ETag`` and ``Last-Modified``, per requested URL (the caller saves a body only
+once it has parsed, so a cut-off transfer is never reused).
 
 Layout (known only here, like every landing-zone name): ``<root>/_state/listings/<key>.json``
 and ``<key>.body.gz``, where ``key`` is the sha256 of the URL *as requested*. The file name is a
