@@ -147,13 +147,22 @@ def _extract(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from article_etl.progress_bar import terminal_progress
+
+    # On a terminal: a bar per stage and source. Piped or logged: the stages' periodic lines
+    # ("fetch s ds=...: 120 done, ...").
+    with terminal_progress():
+        return _run_stages(args)
+
+
+def _run_stages(args: argparse.Namespace) -> int:
     import logging
 
     from article_etl.run import Day
     from article_etl.stages import clean, discover, fetch, load, validate
     from article_etl.warehouse import warehouse_url
 
-    # The stages' progress lines ("fetch s ds=...: 120 done, ...") go to the terminal.
+    # Configured inside the bars' block, so log lines print above the bars instead of through them.
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
     settings = load_settings()
     # Every CLI run is a run of its own: its files never mix with another run's of the same day.

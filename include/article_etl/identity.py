@@ -8,26 +8,135 @@ text published under another URL.
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+import idna
+
+# Query parameters that say where a reader came from, never which article it is. Prefixes, as
+# before this list grew (``from`` also catches ``fromdate``: kept so existing ids stay put).
 _TRACKING_PREFIXES = ("utm_", "spm", "from", "share_", "fbclid", "gclid")
+# Whole names added later: click ids of the ad networks, mail-campaign and analytics ids.
+_TRACKING_NAMES = frozenset(
+    {
+        "gclsrc",
+        "dclid",
+        "msclkid",
+        "yclid",
+        "twclid",
+        "ttclid",
+        "igshid",
+        "mc_cid",
+        "mc_eid",
+        "_ga",
+        "_gl",
+        "mkt_tok",
+        "wt_mc",
+        "wt_zmc",
+    }
+)
+_DEFAULT_PORTS = {"http": "80", "https": "443"}
+_ESCAPE = re.compile(r"%([0-9A-Fa-f]{2})")
+_UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 
 
 def canonical_url(url: str) -> str:
-    """Lower-case scheme and host, no fragment, no tracking parameters, sorted query."""
-    parts = urlsplit(url.strip())
-    query = sorted(
-        (k, v)
-        for k, v in parse_qsl(parts.query, keep_blank_values=True)
-        if not k.lower().startswith(_TRACKING_PREFIXES)
-    )
-    netloc = parts.netloc.lower()
-    if (parts.scheme == "http" and netloc.endswith(":80")) or (
-        parts.scheme == "https" and netloc.endswith(":443")
-    ):
-        netloc = netloc.rsplit(":", 1)[0]
-    return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", urlencode(query), ""))
+    """The URL that identifies an article: two links to one page give the same string.
+
+    The one place URLs become keys (``article_id`` hashes the result; ``articles.url`` keeps the
+    URL as listed, for display). Rules, each a no-op on a URL that already follows it, so the id
+    of a URL that was already normal never changes:
+
+    * scheme and host lower-cased; a non-ASCII host becomes its IDNA (punycode) form, while an
+      ``xn--`` host stays as it is (not decoded to Unicode, as courlan does); a host's trailing
+      dot goes; userinfo goes (stored URLs are redacted before this anyway);
+    * the scheme's default port goes (``:80`` for http, ``:443`` for https), other ports stay;
+    * the path: empty becomes ``/``; ``.`` and ``..`` segments are resolved (RFC 3986 5.2.4);
+      percent-escapes get upper-case hex and escaped unreserved characters (``%7E``, ``%41``) are
+      unescaped (RFC 3986 6.2.2). A trailing slash is kept, and so is any other character: sites
+      serve ``/a`` and ``/a/`` as different pages, and inner whitespace is not deleted (courlan
+      deletes it);
+    * the query: tracking parameters dropped (``utm_*``, ``fbclid``, ``gclid`` and the others in
+      this module; not ``ref``, ``source_id`` or ``refresh``, which courlan drops and some sites
+      need), the rest sorted and re-encoded; an empty query loses its ``?``;
+    * the fragment goes.
+
+    Never raises: a URL it cannot take apart comes back with only the steps that could be done.
+    """
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:  # an unbalanced IPv6 bracket: nothing to take apart, drop the fragment only
+        return url.strip().partition("#")[0]
+    scheme = parts.scheme.lower()
+    query = sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k))
+    return urlunsplit((scheme, _netloc(parts.netloc, scheme), _path(parts.path), urlencode(query), ""))
+
+
+def _is_tracking(name: str) -> bool:
+    lowered = name.lower()
+    return lowered.startswith(_TRACKING_PREFIXES) or lowered in _TRACKING_NAMES
+
+
+def _netloc(netloc: str, scheme: str) -> str:
+    """Host (lower-case, IDNA, no trailing dot) and port unless it is the scheme's default."""
+    hostport = netloc.rpartition("@")[2]
+    if hostport.startswith("["):  # an IPv6 literal: [::1]:8080
+        host, _, rest = hostport.partition("]")
+        host, port = host + "]", rest.removeprefix(":")
+    else:
+        host, sep, port = hostport.rpartition(":")
+        if not sep or (port and not port.isdigit()):  # no port, or not a port: keep the text
+            host, port = hostport, ""
+    host = _idna(host.lower()).rstrip(".") if host else host
+    if port and port != _DEFAULT_PORTS.get(scheme):
+        return f"{host}:{port}"
+    return host
+
+
+def _idna(host: str) -> str:
+    """The ASCII form of a Unicode host (UTS 46, as browsers do); an ASCII host unchanged."""
+    if host.isascii():
+        return host
+    try:
+        return idna.encode(host, uts46=True).decode("ascii")
+    except (idna.IDNAError, UnicodeError, ValueError):
+        try:
+            return host.encode("idna").decode("ascii")  # IDNA 2003, for what 2008 refuses (emoji)
+        except UnicodeError:
+            return host
+
+
+def _path(path: str) -> str:
+    path = _ESCAPE.sub(_normal_escape, path)
+    if "." in path:
+        path = _remove_dot_segments(path)
+    return path or "/"
+
+
+def _normal_escape(match: re.Match[str]) -> str:
+    char = chr(int(match.group(1), 16))
+    return char if char in _UNRESERVED else f"%{match.group(1).upper()}"
+
+
+def _remove_dot_segments(path: str) -> str:
+    """RFC 3986 section 5.2.4, on segments: ``/a/./b/../c`` -> ``/a/c``."""
+    segments = path.split("/")
+    out: list[str] = []
+    for index, segment in enumerate(segments):
+        last = index == len(segments) - 1
+        if segment == ".":
+            if last:
+                out.append("")
+        elif segment == "..":
+            if len(out) > 1:
+                out.pop()
+            if last:
+                out.append("")
+        else:
+            out.append(segment)
+    result = "/".join(out)
+    return result if not path.startswith("/") or result.startswith("/") else "/" + result
 
 
 def article_id(canonical: str) -> str:

@@ -20,7 +20,7 @@ from urllib.parse import quote, urlencode
 import pytest
 
 from article_etl import codes
-from article_etl.config import Settings
+from article_etl.config import ConfigError, Settings
 from article_etl.demo.faults import (
     LOADED,
     PAGE_FAULTS,
@@ -30,7 +30,7 @@ from article_etl.demo.faults import (
     gzip_bomb,
     running_faults,
 )
-from article_etl.errors import TransientError
+from article_etl.errors import PermanentError, TransientError
 from article_etl.fetch.discovery import FeedMalformedError
 from article_etl.records import Discovered, Page, Reject
 from article_etl.run import Day
@@ -123,8 +123,10 @@ def test_every_page_fault_ends_as_its_reject_and_nothing_is_lost(site: FaultSite
 
     # Outages and broken answers say nothing about an article loaded before; too_large and
     # content_type are what the page is now.
-    for path in ("/slow.html", "/trickle.html", "/truncated.html", "/loop/a.html"):
+    for path in ("/slow.html", "/trickle.html", "/truncated.html"):
         assert rejects[site.url + path].evidence == codes.EVIDENCE_TRANSIENT, path
+    # A redirect loop is the URL's fault, not an outage: it does not count towards the outage rule.
+    assert rejects[site.url + "/loop/a.html"].evidence == codes.EVIDENCE_NONE
     assert "fetch.deadline_seconds=2" in detail("/slow.html")
     assert "body cut short" in detail("/truncated.html")
     assert "redirect loop: more than 10 redirects" in detail("/loop/a.html")
@@ -227,8 +229,13 @@ def test_a_5000_item_feed_takes_max_articles_and_rejects_the_rest(site: FaultSit
 
 
 def test_robots_disallow_all_rejects_every_page_and_requests_none(tmp_path: Path) -> None:
-    with running_faults(settings=FaultSettings(robots="disallow")) as site:
-        _, pages, rejects = _run(_settings(_feed(site, "/ok.html", "/flaky.html")), tmp_path)
+    # The feed comes from a second site that allows crawling: the pages' own host says no.
+    with (
+        running_faults(settings=FaultSettings(robots="disallow")) as site,
+        running_faults() as listing,
+    ):
+        feed = _feed(listing, site.url + "/ok.html", site.url + "/flaky.html")
+        _, pages, rejects = _run(_settings(feed), tmp_path)
         assert pages == {}
         assert {r.reason for r in rejects.values()} == {codes.ROBOTS_DISALLOWED}
         assert len(rejects) == 2
@@ -236,9 +243,47 @@ def test_robots_disallow_all_rejects_every_page_and_requests_none(tmp_path: Path
         assert site.requested("/robots.txt") == 1
 
 
-def test_robots_503_is_transient_and_the_outage_rule_fails_the_task(tmp_path: Path) -> None:
+def test_a_feed_that_robots_disallows_fails_the_source_at_once_and_is_never_requested(
+    tmp_path: Path,
+) -> None:
+    with running_faults(settings=FaultSettings(robots="disallow")) as site:
+        feed = _feed(site, "/ok.html")
+        with pytest.raises(ConfigError) as raised:
+            discover.run(_settings(feed), "s", DAY, tmp_path)
+        assert site.requested("/feed.xml") == 0
+        assert site.requested("/robots.txt") == 1
+    message = str(raised.value)
+    assert isinstance(raised.value, PermanentError)  # no retry loop: orchestration fails it at once
+    assert "\n" not in message
+    assert message.startswith(f"source s: rss {feed} is disallowed by the site's robots.txt")
+    assert "list another feed or sitemap in discovery.url" in message
+    with pytest.raises(PartitionError):
+        RunPartition.of(Stage.DISCOVER, DAY, "s", tmp_path).published()
+
+
+def test_robots_503_on_the_feed_host_is_transient_and_the_feed_is_not_requested(tmp_path: Path) -> None:
     with running_faults(settings=FaultSettings(robots="unavailable")) as site:
-        feed = _feed(site, "/ok.html", "/flaky.html")
+        with pytest.raises(TransientError, match=r"robots\.txt .* answered HTTP 503"):
+            discover.run(_settings(_feed(site, "/ok.html")), "s", DAY, tmp_path)
+        assert site.requested("/feed.xml") == 0
+
+
+def test_redirect_loops_do_not_count_towards_the_outage_rule(site: FaultSite, tmp_path: Path) -> None:
+    # Every page loops: under the default 50% rule an outage would fail the task; loops do not.
+    settings = _settings(_feed(site, "/loop/a.html", "/loop/b.html"), max_transient_failure_rate=0.5)
+    _, pages, rejects = _run(settings, tmp_path)
+    assert pages == {}
+    assert {(r.reason, r.evidence) for r in rejects.values()} == {(codes.FETCH_ERROR, codes.EVIDENCE_NONE)}
+    manifest = RunPartition.of(Stage.FETCH, DAY, "s", tmp_path).published().manifest
+    assert manifest.counts["transient"] == 0
+
+
+def test_robots_503_is_transient_and_the_outage_rule_fails_the_task(tmp_path: Path) -> None:
+    with (
+        running_faults(settings=FaultSettings(robots="unavailable")) as site,
+        running_faults() as listing,
+    ):
+        feed = _feed(listing, site.url + "/ok.html", site.url + "/flaky.html")
         settings = _settings(feed, max_transient_failure_rate=0.5)
         discover.run(settings, "s", DAY, tmp_path)
         with pytest.raises(SourceUnavailableError, match="2 of 2 pages failed"):

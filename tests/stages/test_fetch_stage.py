@@ -198,7 +198,9 @@ def test_robots_disallow_is_a_reject_and_the_page_is_never_requested(tmp_path: P
     assert rejects["a.html"].reason == codes.ROBOTS_DISALLOWED
     assert [p.url.rsplit("/", 1)[1] for p in pages] == ["b.html"]
     assert "/private/a.html" not in hits
-    assert hits.count("/robots.txt") == 1
+    # Once per task (discover reads it before the feed, fetch before the pages), not once per URL.
+    assert hits[:2] == ["/robots.txt", "/feed.xml"]
+    assert hits.count("/robots.txt") == 2
 
 
 def test_progress_is_logged_with_counts(

@@ -74,7 +74,7 @@ import logging
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any, Self
 
 import requests
@@ -419,8 +419,16 @@ def make_session(settings: FetchSettings) -> requests.Session:
     return session
 
 
-def fetch(session: requests.Session, url: str, settings: FetchSettings) -> Capture:
-    """GET ``url`` and return the response as a Capture (any status).
+def fetch(
+    session: requests.Session,
+    url: str,
+    settings: FetchSettings,
+    headers: Mapping[str, str] | None = None,
+) -> Capture:
+    """GET ``url`` and return the response as a Capture (any status, 304 included).
+
+    ``headers`` are added to the session's for this request only (conditional GET's
+    If-None-Match / If-Modified-Since).
 
     Raises FetchTimeout once ``settings.deadline_seconds`` pass, TooLargeError past
     ``max_bytes``, PrivateAddressError when the URL or a redirect leads to an address
@@ -433,7 +441,7 @@ def fetch(session: requests.Session, url: str, settings: FetchSettings) -> Captu
     policy = policy_for(settings.allow_private_networks)  # ConfigError for a bad CIDR
     with _deadline_for(settings.deadline_seconds) as deadline, _settings_for(settings, policy):
         try:
-            capture = _get(session, url, settings, deadline, shown)
+            capture = _get(session, url, settings, deadline, shown, headers)
         except PrivateAddressError as exc:
             raise exc.for_url(shown) from None
         except _DeadlineExceeded as exc:
@@ -450,9 +458,20 @@ def fetch(session: requests.Session, url: str, settings: FetchSettings) -> Captu
 
 
 def _get(
-    session: requests.Session, url: str, settings: FetchSettings, deadline: _Deadline, shown: str
+    session: requests.Session,
+    url: str,
+    settings: FetchSettings,
+    deadline: _Deadline,
+    shown: str,
+    headers: Mapping[str, str] | None,
 ) -> Capture:
-    with session.get(url, timeout=settings.timeout_seconds, stream=True, allow_redirects=True) as resp:
+    with session.get(
+        url,
+        headers=dict(headers) if headers else None,
+        timeout=settings.timeout_seconds,
+        stream=True,
+        allow_redirects=True,
+    ) as resp:
         declared = resp.headers.get("Content-Length", "").strip()
         if declared.isdigit() and int(declared) > settings.max_bytes:  # refused before any body byte
             raise _too_large(shown, settings, f"Content-Length says {int(declared)} bytes")

@@ -10,9 +10,21 @@ they are stored and also *requested* without them, and two links that differ onl
 one article. Feeds that hand out per-request signed or tokenised article links (``?sig=``,
 ``?token=``) are therefore not supported: their articles would be fetched unsigned. The feed or
 sitemap URL from the sources file (and the child sitemaps an index lists) are requested as given,
-secrets included, but appear redacted in every Problem and DiscoveryError. Every request goes
-through :func:`article_etl.fetch.client.fetch`, so child sitemaps are held to the private-address
-guard like any other URL; a refused child becomes a ``private_address`` problem.
+secrets included, but appear redacted in every Problem and DiscoveryError.
+
+Listing requests are held to the same rules as article pages. Every one goes through
+:func:`article_etl.fetch.client.fetch` (the private-address guard, the deadline, the size cap) and
+through :class:`~article_etl.fetch.politeness.Politeness` (robots.txt first, then the host's pace
+and concurrency limit). A feed or sitemap that robots.txt disallows, a 4xx answer other than
+408/425/429, or a refused address are configuration problems: :class:`ConfigError`, one line
+naming the source, the URL and the remedy, and no retries. A robots.txt that answers 5xx or not
+at all, and a 5xx/429 from the listing, are a DiscoveryError (transient: retried). A child sitemap
+that is disallowed or refused is its own ``robots_disallowed`` / ``private_address`` problem.
+
+Conditional GET. With a :class:`~article_etl.storage.ListingState`, a listing whose last 2xx
+answer carried an ETag or Last-Modified is asked with If-None-Match / If-Modified-Since; a 304
+gives the stored body back, so the day's URL list is what a full fetch would give. State that is
+missing or damaged means a full fetch, never a failure.
 
 A listing that answers but cannot be parsed (not XML, not RSS/Atom or a sitemap, cut off
 mid-document) raises :class:`FeedMalformedError`, whose message names ``feed_malformed``; a child
@@ -21,6 +33,7 @@ sitemap that cannot be parsed is a ``feed_malformed`` problem and its siblings a
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -37,13 +50,20 @@ from article_etl.codes import (
     MISSING_URL,
     OVER_LIMIT,
     PRIVATE_ADDRESS,
+    ROBOTS_DISALLOWED,
     SITEMAP_TOO_DEEP,
+    TRANSIENT_STATUSES,
 )
 from article_etl.config import ConfigError, FetchSettings, Source
 from article_etl.errors import TransientError
 from article_etl.fetch.client import FetchError, PrivateAddressError, fetch
+from article_etl.fetch.politeness import Politeness, RobotsDisallowed, RobotsUnavailable
+from article_etl.fetch.warc import Capture
 from article_etl.records import Discovered
-from article_etl.urls import redact_url
+from article_etl.storage import ListingState
+from article_etl.urls import redact_text, redact_url
+
+log = logging.getLogger(__name__)
 
 
 class DiscoveryError(TransientError):
@@ -88,26 +108,57 @@ def discover(
     end: datetime,
     session: requests.Session,
     settings: FetchSettings,
+    polite: Politeness | None = None,
+    state: ListingState | None = None,
 ) -> Discovery:
     """The source's articles listed for [start, end), each URL once, in listing order (URLs
-    redacted, see the module docstring)."""
+    redacted, see the module docstring).
+
+    ``polite`` holds the listing requests to robots.txt and the per-host pace (a fresh one per
+    call when not given); ``state`` remembers validators for conditional GET (none: always a
+    full fetch).
+    """
+    polite = polite if polite is not None else Politeness(session, settings)
+    listing = _Listing(session, settings, polite, state)
     shown = redact_url(source.discovery.url, settings.secret_params)
+    what = f"source {source.id}: {source.discovery.kind} {shown}"
     try:
-        cap = fetch(session, source.discovery.url, settings)  # as configured: secrets included
+        status, body = listing.get(source.discovery.url)  # as configured: secrets included
+    except RobotsDisallowed as exc:  # asking again tomorrow gives the same answer: fail at once
+        raise ConfigError(
+            f"{what} is disallowed by the site's robots.txt ({exc.detail}); "
+            "ask the site for permission, or list another feed or sitemap in discovery.url"
+        ) from None  # the cause quotes the URL as requested, secrets included
+    except RobotsUnavailable as exc:  # its message quotes the URL as requested: redact it
+        raise DiscoveryError(f"source {source.id}: {redact_text(str(exc), settings.secret_params)}") from None
     except PrivateAddressError as exc:  # a config mistake, not an outage: fail at once, no retries
         raise ConfigError(f"source {source.id}: discovery.url refused: {exc}") from exc
+    except ConfigError:  # a bad fetch setting (a CIDR): its own message says what to fix
+        raise
+    except ValueError:  # not an http(s) URL with a host
+        raise ConfigError(
+            f"source {source.id}: discovery.url {shown} is not an http(s) URL with a host; "
+            "fix it in the sources file"
+        ) from None
     except FetchError as exc:  # its message already names the URL redacted
         raise DiscoveryError(f"source {source.id}: {exc}") from exc
-    if not 200 <= cap.status < 300:
-        raise DiscoveryError(
-            f"source {source.id}: {source.discovery.kind} {shown} answered HTTP {cap.status}; "
+    if 400 <= status < 500 and status not in TRANSIENT_STATUSES:
+        # 404, 403, 410, 401...: the URL or our access is wrong; retrying cannot mend a config problem.
+        raise ConfigError(
+            f"{what} answered HTTP {status}, a client error that retrying will not mend; "
             "check discovery.url in the sources file"
+        )
+    if not 200 <= status < 300:
+        raise DiscoveryError(
+            f"{what} answered HTTP {status}; retry later, and check discovery.url in the sources file "
+            "if it stays so"
         )
     problems: list[Problem] = []
     if source.discovery.kind == "rss":
-        entries = _from_feed(source.id, cap.body, shown, settings)
+        entries = _from_feed(source.id, body, shown, settings)
     else:
-        entries = _from_sitemap(source.id, cap.body, shown, session, settings, problems)
+        entries = _from_sitemap(source.id, body, shown, listing, problems)
+    listing.remember(source.discovery.url)
     seen: set[str] = set()
     result = Discovery(problems=problems)
     for index, entry in enumerate(entries):
@@ -134,6 +185,52 @@ def discover(
             continue
         result.found.append(entry)
     return result
+
+
+class _Listing:
+    """How a feed, sitemap or child sitemap is requested: robots.txt first, then within the
+    host's pace, conditionally when validators are stored (a 304 gives the stored body back)."""
+
+    def __init__(
+        self,
+        session: requests.Session,
+        settings: FetchSettings,
+        polite: Politeness,
+        state: ListingState | None,
+    ) -> None:
+        self.session = session
+        self.settings = settings
+        self.polite = polite
+        self.state = state
+        self._fresh: dict[str, Capture] = {}  # 2xx answers not yet parsed, by URL as requested
+
+    def get(self, url: str) -> tuple[int, bytes]:
+        """(status, body) of ``url``; on 304 the stored body with status 200.
+
+        Raises RobotsDisallowed, RobotsUnavailable, FetchError (PrivateAddressError included) and
+        ValueError for a URL that is not http(s), as the politeness and client modules do.
+        """
+        self.polite.check(url)
+        stored = self.state.load(url) if self.state is not None else None
+        headers = stored.conditional_headers() if stored is not None else None
+        with self.polite.slot(url):
+            cap = fetch(self.session, url, self.settings, headers=headers)
+        if cap.status == 304 and stored is not None:
+            log.info("%s not modified since the last run (HTTP 304); reusing its stored body", cap.url)
+            return 200, stored.body
+        if 200 <= cap.status < 300:
+            self._fresh[url] = cap
+        return cap.status, cap.body
+
+    def remember(self, url: str) -> None:
+        """Keep the validators and body of ``url``'s fresh 2xx answer, once its body has parsed.
+
+        Not before: a feed cut off mid-transfer, stored with the ETag of the whole feed, would be
+        answered 304 and reused, cut off, until the feed changed."""
+        cap = self._fresh.pop(url, None)
+        if cap is not None and self.state is not None:
+            shown = redact_url(url, self.settings.secret_params)
+            self.state.save(url, shown, cap.header("ETag"), cap.header("Last-Modified"), cap.body)
 
 
 def _from_feed(source_id: str, body: bytes, url: str, settings: FetchSettings) -> list[Discovered]:
@@ -207,8 +304,7 @@ def _from_sitemap(
     source_id: str,
     body: bytes,
     url: str,
-    session: requests.Session,
-    settings: FetchSettings,
+    listing: _Listing,
     problems: list[Problem],
     depth: int = 0,
 ) -> list[Discovered]:
@@ -230,31 +326,46 @@ def _from_sitemap(
             )
         )
         return out
+    settings = listing.settings
     if root.tag == f"{_SM}sitemapindex":
         for loc in root.iter(f"{_SM}loc"):
             child_url = (loc.text or "").strip()
             child_shown = redact_url(child_url, settings.secret_params)
             try:
-                child = fetch(session, child_url, settings)  # as listed; fetch redacts its messages
+                status, child_body = listing.get(child_url)  # as listed; fetch redacts its messages
+            except RobotsDisallowed as exc:
+                problems.append(
+                    Problem(child_shown, ROBOTS_DISALLOWED, f"child sitemap: {child_shown}: {exc.detail}")
+                )
+                continue
             except PrivateAddressError as exc:
                 problems.append(Problem(child_shown, PRIVATE_ADDRESS, f"child sitemap: {exc}"))
                 continue
-            except FetchError as exc:
+            except RobotsUnavailable as exc:
+                problems.append(
+                    Problem(child_shown, FETCH_ERROR, f"child sitemap: {child_shown}: {exc.reason}")
+                )
+                continue
+            except FetchError as exc:  # its message names the URL redacted already
                 problems.append(Problem(child_shown, FETCH_ERROR, f"child sitemap: {exc}"))
                 continue
-            if 200 <= child.status < 300:  # child.url is redacted already
+            except ConfigError:
+                raise
+            except ValueError:
+                problems.append(
+                    Problem(child_shown, FETCH_ERROR, "child sitemap is not an http(s) URL with a host")
+                )
+                continue
+            if 200 <= status < 300:
                 try:
                     out.extend(
-                        _from_sitemap(
-                            source_id, child.body, child.url, session, settings, problems, depth + 1
-                        )
+                        _from_sitemap(source_id, child_body, child_shown, listing, problems, depth + 1)
                     )
+                    listing.remember(child_url)
                 except FeedMalformedError as exc:  # one broken child: its own problem, the rest go on
                     problems.append(Problem(child_shown, FEED_MALFORMED, f"child sitemap: {exc}"))
             else:
-                problems.append(
-                    Problem(child_shown, HTTP_STATUS, f"child sitemap answered HTTP {child.status}")
-                )
+                problems.append(Problem(child_shown, HTTP_STATUS, f"child sitemap answered HTTP {status}"))
         return out
     for node in root.iter(f"{_SM}url"):
         loc = redact_url((node.findtext(f"{_SM}loc") or "").strip(), settings.secret_params)

@@ -6,6 +6,7 @@ without fetching it again (and CC-NEWS archives can feed the same path later).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import uuid
@@ -29,6 +30,12 @@ class Capture:
     status: int
     headers: list[tuple[str, str]]
     body: bytes
+
+    @functools.cached_property
+    def sha256(self) -> str:
+        """sha256 of the body, hex: computed once (the record id and the page record both use
+        it), and by whoever asks first; the fetch threads ask, so the writing thread need not."""
+        return hashlib.sha256(self.body).hexdigest()
 
     def header(self, name: str) -> str | None:
         for key, value in self.headers:
@@ -78,8 +85,7 @@ def write_warc(path: Path, captures: Iterable[Capture]) -> list[str]:
 def record_id(cap: Capture) -> str:
     """A WARC-Record-ID derived from the URL and the bytes, so re-fetching an unchanged page gives
     the same id, and the rejects that point at it stay the same across re-runs."""
-    digest = hashlib.sha256(cap.body).hexdigest()
-    return f"<urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{cap.url}#{cap.status}#{digest}')}>"
+    return f"<urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{cap.url}#{cap.status}#{cap.sha256}')}>"
 
 
 def read_warc(path: Path) -> dict[str, Capture]:

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from article_etl import codes
 from article_etl.config import Settings
@@ -31,8 +31,39 @@ from article_etl.urls import redact_text, redact_url
 MAX_DETAIL_CHARS = 2000
 # How often a long stage says how far it is, in the task log (a long fetch never looks hung).
 PROGRESS_EVERY_SECONDS = 5.0
+# How often a progress view (a terminal bar) is told; a bar redraws about this often anyway.
+VIEW_EVERY_SECONDS = 0.1
 
 log = logging.getLogger("article_etl.progress")
+
+
+class ProgressView(Protocol):
+    """Something that shows the stages' progress as it happens (``article-etl run`` on a terminal:
+    a bar per stage and source). Installed with :func:`progress_view`; while one is installed it
+    replaces the periodic log lines, which in a task log (no view) stay as they are."""
+
+    def start(self, run: StageRun) -> None:
+        """A stage attempt began (``run.total`` may be set later, once the stage knows it)."""
+
+    def update(self, run: StageRun, done: int, out: int) -> None:
+        """``done`` records handled, ``out`` passed on, ``run.rejected`` rejected so far."""
+
+    def finish(self, run: StageRun, done: int, out: int, *, failed: bool = False) -> None:
+        """The attempt published (``failed``: it raised and was discarded)."""
+
+
+_view: ProgressView | None = None
+
+
+@contextmanager
+def progress_view(view: ProgressView) -> Iterator[ProgressView]:
+    """Show progress through ``view`` instead of log lines, for the duration of the block."""
+    global _view
+    previous, _view = _view, view
+    try:
+        yield view
+    finally:
+        _view = previous
 
 
 @dataclass
@@ -48,8 +79,11 @@ class StageRun:
     rejects_out: JsonlWriter | None = None
     reject_codes: Counter[str] = field(default_factory=Counter)
     evidence_counts: Counter[str] = field(default_factory=Counter)
+    # How many records the stage expects, when it knows (fetch: the URLs discovery published).
+    total: int | None = None
     _started: float = field(default_factory=time.monotonic)
     _last_progress: float = field(default_factory=time.monotonic)
+    _last_view: float = 0.0
 
     def reject(
         self,
@@ -84,12 +118,18 @@ class StageRun:
         return rej
 
     def progress(self, done: int, out: int, *, final: bool = False) -> None:
-        """Log how far the stage is: records done, passed on, rejected, rate; at most every few seconds."""
+        """Say how far the stage is: records done, passed on, rejected, rate. Call it after every
+        record; it logs at most every few seconds, or tells the installed view (a terminal bar)."""
         now = time.monotonic()
+        view = _view
+        if view is not None:
+            if final or now - self._last_view >= VIEW_EVERY_SECONDS:
+                self._last_view = now
+                view.update(self, done, out)
+            return
         if not final and now - self._last_progress < PROGRESS_EVERY_SECONDS:
             return
         self._last_progress = now
-        elapsed = max(now - self._started, 1e-9)
         log.info(
             "%s %s ds=%s: %d done, %d passed on, %d rejected (%.1f/s)%s",
             self.stage.value,
@@ -98,9 +138,14 @@ class StageRun:
             done,
             out,
             self.rejected,
-            done / elapsed,
+            self.rate(done, now),
             ", finished" if final else "",
         )
+
+    def rate(self, done: int, now: float | None = None) -> float:
+        """Records per second since the attempt began."""
+        elapsed = max((time.monotonic() if now is None else now) - self._started, 1e-9)
+        return done / elapsed
 
     @property
     def rejected(self) -> int:
@@ -141,17 +186,24 @@ def stage_attempt(
         started_at=_now(),
     )
     run = StageRun(stage, settings, day, source_id, attempt, manifest)
+    view = _view
+    if view is not None:
+        view.start(run)
     try:
         with attempt.writer(Kind.REJECTS) as rejects_out:
             run.rejects_out = rejects_out
             yield run
     except BaseException:
         attempt.discard()
+        if view is not None:
+            view.finish(run, manifest.counts.get("in", 0), manifest.counts.get("out", 0), failed=True)
         raise
     manifest.finished_at = _now()
     manifest.seconds = round(time.monotonic() - started, 3)
     manifest.counts["rejected"] = run.rejected
     run.progress(manifest.counts.get("in", 0), manifest.counts.get("out", 0), final=True)
+    if view is not None:
+        view.finish(run, manifest.counts.get("in", 0), manifest.counts.get("out", 0))
     manifest.rejects_by_code = dict(sorted(run.reject_codes.items()))
     retention = Retention(settings.storage.retention_days, settings.storage.abandoned_attempt_hours)
     attempt.publish(manifest, retention)

@@ -8,20 +8,33 @@ from typing import Any
 from article_etl import codes
 from article_etl.config import Settings
 from article_etl.fetch import discover, make_session
+from article_etl.fetch.politeness import Politeness
 from article_etl.run import Day
 from article_etl.stages.common import stage_attempt
-from article_etl.storage import Kind, Stage
+from article_etl.storage import Kind, ListingState, Stage
 
 
 def run(settings: Settings, source_id: str, day: Day, root: Path | None = None) -> dict[str, Any]:
     """List the source's URLs for the interval; entries that cannot be taken become rejects.
 
+    The feed, sitemaps and child sitemaps are requested as article pages are: robots.txt first,
+    within the per-host pace, and conditionally (ETag / Last-Modified remembered by
+    ``storage.ListingState``; a 304 reuses the stored body, so the day's URL list is the same).
     A listing that cannot be read at all raises (the site is down: the task retries) and
     publishes nothing, so no later stage can take "no URLs" for "no articles".
     """
     source = settings.source(source_id)
     with stage_attempt(Stage.DISCOVER, settings, source_id, day, root) as stage:
-        listing = discover(source, day.start, day.end, make_session(settings.fetch), settings.fetch)
+        session = make_session(settings.fetch)
+        listing = discover(
+            source,
+            day.start,
+            day.end,
+            session,
+            settings.fetch,
+            polite=Politeness(session, settings.fetch),
+            state=ListingState(root),
+        )
         with stage.attempt.writer(Kind.URLS) as out:
             for item in listing.found:
                 out.write(item)

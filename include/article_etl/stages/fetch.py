@@ -4,14 +4,14 @@ Decoding happens here and only here: the page record carries the text, the codec
 chosen and the decoder's note, so no later stage looks at bytes again.
 
 The outage rule: when more than ``fetch.max_transient_failure_rate`` of the pages fail with
-network errors, timeouts or 5xx/429, the site is down, not the articles. The task then fails
+network errors, timeouts or 5xx/429, the site is down, not the articles (a redirect loop is not
+counted: the site answered, and a re-run would loop the same way). The task then fails
 (retryable) and publishes nothing, so a re-run during an outage cannot pass a batch of outage
 rejects on to the load, and the raw capture of the last good run stays the one that counts.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -35,6 +35,7 @@ from article_etl.fetch import (
     fetch,
     make_session,
 )
+from article_etl.fetch.client import RedirectLoopError
 from article_etl.fetch.politeness import Politeness, RobotsDisallowed, RobotsUnavailable
 from article_etl.fetch.warc import warc_sink
 from article_etl.records import Discovered, Page
@@ -70,7 +71,9 @@ def _fetch_one(
     try:
         polite.check(item.url)
         with polite.slot(item.url):
-            return _Outcome(item, capture=fetch(session, item.url, settings))
+            capture = fetch(session, item.url, settings)
+        _ = capture.sha256  # hashed here, in parallel, not in the thread that writes the WARC
+        return _Outcome(item, capture=capture)
     except RobotsDisallowed as exc:
         return _Outcome(item, code=codes.ROBOTS_DISALLOWED, detail=str(exc))
     except RobotsUnavailable as exc:  # robots.txt answered 5xx or not at all: "wait and retry" (RFC 9309)
@@ -85,6 +88,11 @@ def _fetch_one(
         return _Outcome(
             item, code=codes.FETCH_ERROR, detail=f"{item.url!r} is not a fetchable http(s) URL: {exc}"
         )
+    except RedirectLoopError as exc:
+        # The site answers, but its redirects go round in circles: a fault of that URL (or the
+        # site's configuration), not an outage, so it does not count towards the outage rule; and
+        # it is no proof the article is gone either.
+        return _Outcome(item, code=codes.FETCH_ERROR, detail=str(exc), evidence=codes.EVIDENCE_NONE)
     except FetchError as exc:
         return _Outcome(item, code=codes.FETCH_ERROR, detail=str(exc), evidence=codes.EVIDENCE_TRANSIENT)
 
@@ -118,6 +126,7 @@ def run(settings: Settings, source_id: str, day: Day, root: Path | None = None) 
     session = make_session(settings.fetch)
     with stage_attempt(Stage.FETCH, settings, source_id, day, root) as stage:
         listed = stage.read(RunPartition.of(Stage.DISCOVER, day, source_id, root).published())
+        stage.total = listed.manifest.counts.get("out")
         attempted = 0
         with warc_sink(stage.attempt.path(Kind.WARC)) as sink, stage.attempt.writer(Kind.PAGES) as pages:
             for outcome in _fetch_all(session, settings.fetch, listed.records(Kind.URLS, Discovered)):
@@ -125,11 +134,11 @@ def run(settings: Settings, source_id: str, day: Day, root: Path | None = None) 
                 cap = outcome.capture
                 if cap is None:
                     stage.reject(outcome.item.url, outcome.code, outcome.detail, evidence=outcome.evidence)
-                    continue
-                record_id = sink.write(cap)
-                page = _page(stage, outcome.item, cap, record_id)
-                if page is not None:
-                    pages.write(page)
+                else:
+                    record_id = sink.write(cap)
+                    page = _page(stage, outcome.item, cap, record_id)
+                    if page is not None:
+                        pages.write(page)
                 stage.progress(attempted, pages.count)
         # Each reject already says whether it was the site's passing failure: count those.
         transient = stage.evidence_counts[codes.EVIDENCE_TRANSIENT]
@@ -201,7 +210,7 @@ def _page(stage: StageRun, item: Discovered, cap: Capture, record_id: str) -> Pa
         status=cap.status,
         content_type=content_type,
         fetched_at=datetime.now(UTC).replace(microsecond=0),
-        sha256=hashlib.sha256(cap.body).hexdigest(),
+        sha256=cap.sha256,
         size=len(cap.body),
         warc_record_id=record_id,
         listed_published_at=item.listed_published_at,

@@ -5,6 +5,7 @@ This package is the only place that knows a folder or file name; stages ask it f
 """
 
 from article_etl.storage.files import StorageError, atomic_writer, data_root, read_jsonl, write_jsonl
+from article_etl.storage.listings import ListingState, StoredListing
 from article_etl.storage.manifest import Manifest
 from article_etl.storage.partition import (
     Attempt,
@@ -21,6 +22,7 @@ from article_etl.storage.partition import (
 __all__ = [
     "Attempt",
     "Kind",
+    "ListingState",
     "Manifest",
     "PartitionError",
     "Published",
@@ -28,6 +30,7 @@ __all__ = [
     "RunPartition",
     "Stage",
     "StorageError",
+    "StoredListing",
     "atomic_writer",
     "data_root",
     "read_jsonl",
