@@ -8,6 +8,7 @@ one definition of "mojibake" in the project, not two.
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -45,15 +46,22 @@ _LATIN1_WORD = re.compile(r"(?<![^\W\d_])[\u00c0-\u00ff]{4,}(?![^\W\d_])")
 # another practically never forms valid UTF-8, so the test stays exact.
 _CJK_MISREADS = ("gbk", "big5", "cp932", "cp949")
 _SINGLE_BYTE_MISREADS = ("cp1251", "cp1253", "cp1256", "cp1250", "cp1254", "cp1258", "cp1255")
-_TRIMS = ((0, 0), (1, 0), (2, 0), (0, 1), (0, 2), (1, 1), (2, 2), (1, 2), (2, 1))
 
 
 def _is_utf8_of(raw: bytes) -> bool:
-    """True when ``raw`` (give or take a cut character at either end) is UTF-8 text with at
-    least three non-ASCII characters: the run was UTF-8 decoded with the wrong codec."""
-    for start, cut in _TRIMS:
+    """True when ``raw`` is UTF-8 text with at least three non-ASCII characters, allowing a
+    character cut at either end (its other bytes became U+FFFD and ended the run): the run was
+    UTF-8 decoded with the wrong codec.
+
+    One decoding from the first byte that can start a character (or the next one, when the
+    first lost its partner), with an incomplete last character allowed.
+    """
+    start = 0
+    while start < min(3, len(raw)) and 0x80 <= raw[start] <= 0xBF:
+        start += 1
+    for begin in (start, start + 1):
         try:
-            fixed = raw[start : len(raw) - cut].decode("utf-8")
+            fixed = codecs.getincrementaldecoder("utf-8")().decode(raw[begin:], final=False)
         except UnicodeDecodeError:
             continue
         return sum(1 for ch in fixed if ord(ch) > 0x7F) >= 3
@@ -69,8 +77,7 @@ def _utf8_misread(run: str) -> bool:
     byte happens to be valid UTF-8.
     """
     cjk = len(_CJK_RE.findall(run))
-    codecs = _CJK_MISREADS if cjk * 2 >= len(run) else _SINGLE_BYTE_MISREADS
-    for codec in codecs:
+    for codec in _CJK_MISREADS if cjk * 2 >= len(run) else _SINGLE_BYTE_MISREADS:
         try:
             raw = run.encode(codec)
         except UnicodeEncodeError:

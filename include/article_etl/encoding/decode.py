@@ -58,6 +58,7 @@ _JUDGE_CHARS = 32_768
 _UTF8_EVIDENCE = 8  # non-ASCII characters of valid UTF-8 that outweigh a declared charset
 # At least this many broken byte sequences are tolerated in the page's codec (see damage_limit).
 _DAMAGE_MIN = 16
+_HIGH_BYTES = bytes(range(0x80, 0x100))
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,27 @@ def damage_limit(data: bytes) -> int:
     a dozen corrupt bytes in a footer should keep the article. Never more than one byte in 20
     of the page: a page that is mostly broken bytes has no honest decoding.
     """
-    return min(max(_DAMAGE_MIN, len(_NON_ASCII_BYTE.findall(data)) // 500), len(data) // 20)
+    non_ascii = len(data) - len(data.translate(None, _HIGH_BYTES))
+    return min(max(_DAMAGE_MIN, non_ascii // 500), len(data) // 20)
+
+
+class _LazyLimit:
+    """``damage_limit`` of one page, computed only when a codec fails strictly: counting a
+    page's non-ASCII bytes costs as much as decoding it, and almost every page decodes cleanly."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+        self._value: int | None = None
+
+    @property
+    def value(self) -> int:
+        if self._value is None:
+            self._value = damage_limit(self._data)
+        return self._value
+
+    def decode(self, data: bytes, codec: str) -> Decoding | None:
+        """``decode_bytes`` strictly, then with this page's damage limit."""
+        return decode_bytes(data, codec) or decode_bytes(data, codec, self.value)
 
 
 def _damage_note(found: Decoding) -> str:
@@ -171,12 +192,12 @@ def _decode_impl(data: bytes, content_type: str | None) -> Decoded:
     http_label = charset_from_content_type(content_type)
     meta_label = meta_charset(data)
     declared = http_label or meta_label
-    limit = damage_limit(data)
+    limit = _LazyLimit(data)
 
     bom = bom_codec(data)
     if bom is not None:
         codec, size = bom
-        found = decode_bytes(data[size:], codec, limit)
+        found = limit.decode(data[size:], codec)
         if found is not None:
             note = f"BOM overrides declared {declared}" if declared else ""
             return _decoded(found, "bom", declared, [note])
@@ -194,7 +215,7 @@ def _decode_impl(data: bytes, content_type: str | None) -> Decoded:
     # scan finds no <meta> in it, and a header charset naming an 8-bit code is a server default).
     sniffed = utf16_codec(data) if bom is None else None
     if sniffed is not None:
-        found = decode_bytes(data, sniffed, limit)
+        found = limit.decode(data, sniffed)
         if found is not None and not _implausible(found.text):
             for method, label, codec in declarations:
                 if codec == sniffed:
@@ -225,10 +246,10 @@ def _decode_impl(data: bytes, content_type: str | None) -> Decoded:
     fallback: Decoded | None = None
     damaged: list[tuple[Decoding, str, str]] = []
     for method, label, codec in declarations:
-        found = decode_bytes(data, codec, limit)
+        found = limit.decode(data, codec)
         if found is None:
             overruled.append(
-                f"declared {label} overruled: more than {limit} broken byte sequences as {codec}"
+                f"declared {label} overruled: more than {limit.value} broken byte sequences as {codec}"
             )
             continue
         why = _implausible(found.text)
@@ -252,7 +273,7 @@ def _decode_impl(data: bytes, content_type: str | None) -> Decoded:
     # 3. UTF-8 nobody declared, with plenty of valid multi-byte characters and a few broken
     # ones: valid UTF-8 sequences are almost never an accident, a single-byte guess always is.
     if has_non_ascii and not utf16_declared:
-        found = decode_bytes(data, "utf-8", limit)
+        found = limit.decode(data, "utf-8")
         if (
             found is not None
             and len(_NON_ASCII.findall(found.text)) - found.damage >= _UTF8_EVIDENCE
@@ -281,7 +302,7 @@ def _decode_impl(data: bytes, content_type: str | None) -> Decoded:
     # 5. The same guesses with a few broken byte sequences, least damage first.
     guesses: list[Decoding] = []
     for codec in retry:
-        found = decode_bytes(data, codec, limit)
+        found = limit.decode(data, codec)
         if found is not None and not _implausible(found.text):
             guesses.append(found)
     if guesses:
