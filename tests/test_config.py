@@ -84,3 +84,36 @@ def test_timezone_defaults_follow_the_source(tmp_path: Path) -> None:
         "UTC",
         "America/New_York",
     ]
+
+
+def _source(lang: object) -> dict[str, object]:
+    return {"id": "s", "name": "S", "lang": lang, "discovery": {"kind": "rss", "url": "http://a.com/rss"}}
+
+
+def test_a_source_may_declare_one_language_several_or_auto() -> None:
+    from article_etl.config import Source
+
+    assert Source.model_validate(_source("zh")).languages == ("zh",)
+    several = Source.model_validate(_source(["zh", "en"]))
+    assert (several.lang, several.languages, several.timezone) == ("zh,en", ("zh", "en"), "Asia/Shanghai")
+    assert Source.model_validate(_source("ja, ko")).languages == ("ja", "ko")
+    assert Source.model_validate(_source("auto")).languages == ("auto",)
+    assert Source.model_validate(_source("en-GB")).lang == "en-GB"
+
+
+@pytest.mark.parametrize(
+    ("lang", "message"),
+    [
+        ([], "empty list"),
+        ("中文", "not a language code"),
+        (["auto", "en"], "cannot be combined"),
+        (["zh", "en", "ja", "ko", "ru", "de"], "longer than 16 characters"),
+    ],
+)
+def test_a_bad_language_declaration_says_what_to_write(lang: object, message: str) -> None:
+    from pydantic import ValidationError
+
+    from article_etl.config import Source
+
+    with pytest.raises(ValidationError, match=message):
+        Source.model_validate(_source(lang))

@@ -121,9 +121,10 @@ def _extract(args: argparse.Namespace) -> int:
             encoding_method=decoded.method,
             declared_charset=decoded.declared,
             encoding_note=decoded.note,
+            decode_damage=decoded.damage,
         )
         art = build_article(source, page, ds="", extract=extract_article)
-        failures = check_article(art, thresholds=thresholds)
+        failures = check_article(art, thresholds=thresholds, languages=source.languages)
         print(
             json.dumps(
                 {
@@ -136,6 +137,7 @@ def _extract(args: argparse.Namespace) -> int:
                     "lang": art.lang,
                     "encoding": art.detected_encoding,
                     "encoding_method": art.encoding_method,
+                    "decode_damage": {"page": page.decode_damage, "article": art.decode_damage},
                     "repairs": art.repairs,
                     "content_hash": art.content_hash,
                     "checks": sorted({f.code for f in failures}),

@@ -18,6 +18,7 @@ MOJIBAKE = "mojibake"
 PINYIN_ARTIFACT = "pinyin_artifact"
 LOST_CHARS = "lost_chars"
 CONTROL_CHARS = "control_chars"
+PRIVATE_USE = "private_use"
 WRONG_SCRIPT = "wrong_script"
 MISSING_TITLE = "missing_title"
 MISSING_BODY = "missing_body"
@@ -68,6 +69,7 @@ DESCRIPTIONS: dict[str, str] = {
     PINYIN_ARTIFACT: "pinyin annotations like '區(qū)' left by a broken conversion",
     LOST_CHARS: "'?' standing in for lost characters inside CJK text",
     CONTROL_CHARS: "control characters other than newline and tab",
+    PRIVATE_USE: "private-use characters (U+E000-U+F8FF): unmapped bytes of a legacy code or icon-font glyphs",
     WRONG_SCRIPT: "the text is not in the source's script",
     MISSING_TITLE: "no title found",
     MISSING_BODY: "no article text found",

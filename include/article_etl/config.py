@@ -25,6 +25,9 @@ from article_etl.errors import PermanentError
 PACKAGE_DIR = Path(__file__).resolve().parent
 INCLUDE_DIR = PACKAGE_DIR.parent
 
+# The warehouse's sources.lang column holds this many characters ("zh,en,ja,ko,ru" fits).
+_LANG_MAX_CHARS = 16
+
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 
 
@@ -59,6 +62,9 @@ class CheckThresholds(BaseModel):
     pinyin_artifact_max: int = 2
     lost_chars_max: int = 2
     control_chars_max: int = 0
+    # Private-use characters have no standard meaning: in article text they are a codec's
+    # unmapped bytes or an icon font's glyphs. Raise this to let a site's icons through.
+    private_use_max: int = 0
     wrong_script_min_ratio: float = 0.3
     # wrong_script only judges texts with at least this many letters: a title like "iPhone 15"
     # on a Chinese site is not in the wrong script.
@@ -79,6 +85,9 @@ class Source(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
     name: str
+    # One language ("zh"), several for a mixed-language site (["zh", "en"] in YAML, stored as
+    # "zh,en") or "auto"; ``languages`` gives the list. Checks judge each article against its own
+    # language among them; "auto" accepts any script that dominates the text.
     lang: str = "zh"
     # Default: Asia/Shanghai for Chinese-language or .cn sources, else UTC (see _default_timezone).
     timezone: str = ""
@@ -87,6 +96,42 @@ class Source(BaseModel):
     max_reject_rate: float = Field(default=0.5, ge=0.0, le=1.0)
     max_articles: int = Field(default=500, ge=1)
     enabled: bool = True
+
+    @field_validator("lang", mode="before")
+    @classmethod
+    def _languages(cls, value: Any) -> Any:
+        """A list of languages is kept as one comma-separated string, so that everything that
+        reads ``lang`` as a string (the warehouse's sources table, time-zone defaults) still works."""
+        if isinstance(value, list | tuple):
+            items = [str(v).strip() for v in value if str(v).strip()]
+            if not items:
+                raise ValueError(
+                    "lang is an empty list; give a language such as zh, a list such as [zh, en], or auto"
+                )
+            value = ",".join(items)
+        if isinstance(value, str):
+            items = [v.strip() for v in value.split(",")]
+            if not all(re.fullmatch(r"[A-Za-z]{2,8}(?:[-_][A-Za-z0-9]{1,8})*", v) for v in items):
+                raise ValueError(
+                    f"lang {value!r} is not a language code; use one such as zh or en-GB, a list "
+                    "such as [zh, en], or auto"
+                )
+            if "auto" in [v.lower() for v in items] and len(items) > 1:
+                raise ValueError(
+                    "lang 'auto' cannot be combined with other languages; give auto alone or a list"
+                )
+            value = ",".join(items)
+            if len(value) > _LANG_MAX_CHARS:
+                raise ValueError(
+                    f"lang {value!r} is longer than {_LANG_MAX_CHARS} characters (the warehouse's "
+                    "sources.lang column); list fewer languages or use auto"
+                )
+        return value
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The declared languages, in order (``("auto",)`` for auto)."""
+        return tuple(v for v in self.lang.split(",") if v)
 
     @model_validator(mode="after")
     def _default_timezone(self) -> Source:

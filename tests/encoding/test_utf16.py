@@ -64,8 +64,8 @@ def test_other_bytes_are_not_taken_for_utf16(data: bytes) -> None:
     assert utf16_codec(data) is None
 
 
-def test_nul_pattern_that_does_not_decode_falls_through() -> None:
-    # A lone high surrogate: the NUL pattern fits but strict UTF-16 does not decode it.
+def test_one_broken_unit_in_utf16_is_replaced_where_it_is() -> None:
+    # A lone high surrogate: the NUL pattern fits; the rest of the page still decodes.
     data = (
         "<html><body><p>text</p></body></html>".encode("utf-16-le")
         + b"\x00\xd8"
@@ -73,4 +73,11 @@ def test_nul_pattern_that_does_not_decode_falls_through() -> None:
     )
     assert utf16_codec(data) == "utf-16-le"
     decoded = decode_html(data)
-    assert decoded.encoding != "utf-16-le"
+    assert (decoded.encoding, decoded.clean, decoded.damage) == ("utf-16-le", True, 1)
+    assert decoded.text == "<html><body><p>text</p></body></html>\ufffd<p>x</p>"
+    assert "at byte 74" in decoded.note
+
+
+def test_utf16_that_is_mostly_broken_is_not_utf16() -> None:
+    data = "<p>x</p>".encode("utf-16-le") + b"\x00\xd8" * 20
+    assert decode_html(data).encoding != "utf-16-le"

@@ -47,3 +47,29 @@ def test_duplicates_keep_the_first_by_url_whatever_the_order() -> None:
         kept, dups = split_duplicates(batch)
         assert [k.url for k in kept] == ["http://x/a", "http://x/c"]
         assert [(d.url, o.url) for d, o in dups] == [("http://x/b", "http://x/a")]
+
+
+KOREAN = (
+    "정부는 오늘 국무회의를 열고 내년도 예산안을 의결했다. 총지출은 올해보다 늘어났으며, 복지와 국방 분야의 예산이 크게 증가했다. "
+    * 3
+)
+
+
+def test_a_mixed_language_source_judges_each_article_in_its_own_language() -> None:
+    # Extraction labelled a Korean page "en" (Latin-script default): with one declared language
+    # that is a wrong_script reject; on a source declaring [en, ko] the Korean text is its own.
+    art = replace(make_article("http://x/a", KOREAN), lang="en")
+    assert "wrong_script" in [
+        f.code for f in check_article(art, thresholds=T, window=WINDOW, languages=("en",))
+    ]
+    assert check_article(art, thresholds=T, window=WINDOW, languages=("en", "ko")) == []
+    assert check_article(art, thresholds=T, window=WINDOW, languages=("auto",)) == []
+    russian = replace(art, body="Именно поэтому правительство решило изменить правила и сроки. " * 4)
+    failures = check_article(russian, thresholds=T, window=WINDOW, languages=("en", "ko"))
+    assert [f.code for f in failures] == ["wrong_script"]
+    assert failures[0].detail.startswith("body: only 0% of")
+
+
+def test_private_use_characters_in_the_body_are_a_reject() -> None:
+    art = make_article("http://x/a", "\ue5e5\ue5e5朱镕基视察了工厂。" * 30)
+    assert codes(art) == ["private_use"]

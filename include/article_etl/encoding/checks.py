@@ -8,8 +8,9 @@ one definition of "mojibake" in the project, not two.
 
 from __future__ import annotations
 
+import codecs
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from article_etl import codes
@@ -37,40 +38,72 @@ _LATIN_MOJIBAKE = re.compile(
 # GBK/UTF-8 mix-ups with famous faces: U+FFFD's UTF-8 bytes read as GBK, and MSVC's fill bytes.
 _GBK_MARKERS = re.compile("锟斤拷|烫烫烫|屯屯屯")
 _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f\ufffd]{6,}")
+# Non-Latin text in a legacy single-byte code read as Latin-1/cp1252 ("Èìåííî" is "Именно" in
+# windows-1251): words made only of accented Latin-1 letters, which no European language writes.
+_LATIN1_WORD = re.compile(r"(?<![^\W\d_])[\u00c0-\u00ff]{4,}(?![^\W\d_])")
+# Codecs UTF-8 is commonly mis-read as. The CJK ones are tried on runs that are mostly CJK, the
+# single-byte ones on runs that are not: genuine text in one script re-encoded with a codec of
+# another practically never forms valid UTF-8, so the test stays exact.
+_CJK_MISREADS = ("gbk", "big5", "cp932", "cp949")
+_SINGLE_BYTE_MISREADS = ("cp1251", "cp1253", "cp1256", "cp1250", "cp1254", "cp1258", "cp1255")
 
 
-def _utf8_read_as_gbk(run: str) -> bool:
-    """True when a run of CJK text is really UTF-8 bytes that were decoded as GBK.
+def _is_utf8_of(raw: bytes) -> bool:
+    """True when ``raw`` is UTF-8 text with at least three non-ASCII characters, allowing a
+    character cut at either end (its other bytes became U+FFFD and ended the run): the run was
+    UTF-8 decoded with the wrong codec.
 
-    Re-encoding the run as GBK gives back the original bytes; if those are valid UTF-8 with
-    non-ASCII text, the run is mojibake. Genuine Chinese of six or more characters practically
-    never has GBK bytes that are also valid UTF-8.
+    One decoding from the first byte that can start a character (or the next one, when the
+    first lost its partner), with an incomplete last character allowed.
     """
-    try:
-        raw = run.encode("gbk")
-    except UnicodeEncodeError:
-        return False
-    # The run may start or end in the middle of a UTF-8 character (its other bytes became U+FFFD).
-    for start, cut in ((0, 0), (1, 0), (2, 0), (0, 1), (0, 2), (1, 1), (2, 2), (1, 2), (2, 1)):
+    start = 0
+    while start < min(3, len(raw)) and 0x80 <= raw[start] <= 0xBF:
+        start += 1
+    for begin in (start, start + 1):
         try:
-            fixed = raw[start : len(raw) - cut].decode("utf-8")
+            fixed = codecs.getincrementaldecoder("utf-8")().decode(raw[begin:], final=False)
         except UnicodeDecodeError:
             continue
         return sum(1 for ch in fixed if ord(ch) > 0x7F) >= 3
     return False
 
 
+def _utf8_misread(run: str) -> bool:
+    """True when a run of non-ASCII text is really UTF-8 bytes decoded with a legacy codec.
+
+    Re-encoding the run with that codec gives back the original bytes; if those are valid
+    UTF-8 with non-ASCII text, the run is mojibake. Only runs mostly in the codec's own script
+    are tried: Cyrillic and Greek are in GBK too, and "именно" re-encoded as GBK and cut by one
+    byte happens to be valid UTF-8.
+    """
+    cjk = len(_CJK_RE.findall(run))
+    for codec in _CJK_MISREADS if cjk * 2 >= len(run) else _SINGLE_BYTE_MISREADS:
+        try:
+            raw = run.encode(codec)
+        except UnicodeEncodeError:
+            continue
+        if _is_utf8_of(raw):
+            return True
+    return False
+
+
 def mojibake_positions(text: str) -> list[int]:
-    """Where the text shows mojibake (UTF-8 as Latin-1/cp1252, or GBK/UTF-8 mix-ups)."""
+    """Where the text shows mojibake: UTF-8 read as Latin-1/cp1252, as a CJK code (GBK, Big5,
+    Shift_JIS, EUC-KR) or as a single-byte code (Cyrillic, Greek, Arabic ...), GBK/UTF-8
+    fill-byte faces, and non-Latin single-byte text read as Latin-1."""
     found = [m.start() for m in _LATIN_MOJIBAKE.finditer(text)]
     found += [m.start() for m in _GBK_MARKERS.finditer(text)]
-    found += [m.start() for m in _NON_ASCII_RUN.finditer(text) if _utf8_read_as_gbk(m.group(0))]
-    return sorted(found)
+    found += [m.start() for m in _LATIN1_WORD.finditer(text)]
+    found += [m.start() for m in _NON_ASCII_RUN.finditer(text) if _utf8_misread(m.group(0))]
+    return sorted(set(found))
 
 
 # --- the other counters ------------------------------------------------------------------------
 
 CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Private-use code points: no standard meaning, so in article text they are either a codec's
+# unmapped bytes (GBK user-defined areas, A3A0 read by GB18030-2000) or an icon font's glyphs.
+PRIVATE_USE_RE = re.compile("[\ue000-\uf8ff\U000f0000-\U0010ffff]")
 _PINYIN_ANNOTATION = re.compile(f"[{_HAN}][(（]{_SYLLABLE}[)）]")
 _QUESTION_RUN = re.compile(r"\?+")
 _PINYIN_AFTER = re.compile(_SYLLABLE)
@@ -117,18 +150,132 @@ def lost_char_positions(text: str) -> list[int]:
     return found
 
 
-def _script_shares(text: str) -> tuple[int, int, int]:
-    """(all letters, Latin letters, CJK letters) in the text."""
-    letters = latin = cjk = 0
-    for ch in text:
-        if not ch.isalpha():
-            continue
-        letters += 1
-        if ch < "\u0250" or "\u1e00" <= ch <= "\u1eff":
-            latin += 1
-        elif _CJK_RE.match(ch):
-            cjk += 1
-    return letters, latin, cjk
+# --- scripts and languages ---------------------------------------------------------------------
+
+_SCRIPTS: dict[str, str] = {
+    # Latin: ASCII letters, Latin-1, Latin Extended-A/B and Latin Extended Additional (Vietnamese).
+    "Latin": "A-Za-z\u00c0-\u024f\u1e00-\u1eff",
+    "Cyrillic": "\u0400-\u052f",
+    "Greek": "\u0370-\u03ff\u1f00-\u1fff",
+    "Arabic": "\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff",
+    "Hebrew": "\u0590-\u05ff",
+    "Thai": "\u0e00-\u0e7f",
+    "Devanagari": "\u0900-\u097f",
+    # Chinese, Japanese and Korean share one count: a Chinese article quoting a Japanese title
+    # or a Korean name is still in the right script.
+    "CJK": _CJK_LETTERS,
+}
+_SCRIPT_RES = {name: re.compile(f"[{chars}]") for name, chars in _SCRIPTS.items()}
+_LANGUAGE_SCRIPT: dict[str, str] = {
+    **dict.fromkeys(("zh", "ja", "ko", "yue"), "CJK"),
+    **dict.fromkeys(("ru", "uk", "be", "bg", "sr", "mk", "kk", "ky", "mn", "tg"), "Cyrillic"),
+    "el": "Greek",
+    **dict.fromkeys(("ar", "fa", "ur", "ps"), "Arabic"),
+    **dict.fromkeys(("he", "yi"), "Hebrew"),
+    "th": "Thai",
+    **dict.fromkeys(("hi", "mr", "ne"), "Devanagari"),
+    **dict.fromkeys(
+        [
+            "en",
+            "de",
+            "fr",
+            "es",
+            "it",
+            "pt",
+            "nl",
+            "tr",
+            "pl",
+            "vi",
+            "cs",
+            "sk",
+            "sl",
+            "hr",
+            "bs",
+            "sv",
+            "da",
+            "no",
+            "nb",
+            "nn",
+            "fi",
+            "et",
+            "lv",
+            "lt",
+            "ro",
+            "hu",
+            "id",
+            "ms",
+            "tl",
+            "sq",
+            "is",
+            "ga",
+            "cy",
+            "eu",
+            "ca",
+            "gl",
+            "af",
+            "sw",
+            "az",
+            "uz",
+        ],
+        "Latin",
+    ),
+}
+AUTO = "auto"
+
+# What does not count for or against a script: web addresses, e-mail addresses and code.
+_URL_RE = re.compile(r"(?:https?://|ftp://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.ASCII)
+_CODE_START = re.compile(
+    r"^\s*(?:def |class |import |from \S+ import |return\b|if .*:$|elif |else:|for .* in .*:|while .*:|"
+    r"try:|except\b|with .*:|print\(|#include|#!|//|/\*|\*/|@\w+|var |let |const |function\b|"
+    r"public |private |static |package |SELECT |INSERT |UPDATE |CREATE |\$ |>>> |\.\.\. )"
+)
+_CODE_END = re.compile(r"[;{}(\[,:]\s*$|^\s*[)}\]]+[;,]?\s*$")
+_CODE_SIGNS = re.compile(r"==|!=|->|=>|::|\(\)|\w\(|\w\.\w+\(|\w\[|\s=\s|\+=|&&|\|\|")
+
+
+def _looks_like_code(line: str) -> bool:
+    """True for a line of a program listing (a <pre>/<code> block flattened into the body).
+
+    Judged on the text because the body reaches the checks as plain text: a line that starts
+    like a statement, or ends like one and has code's operators, and has more ASCII letters than
+    CJK ones (a Chinese sentence ending in a colon is prose).
+    """
+    stripped = line.strip()
+    if not stripped or len(_CJK_RE.findall(stripped)) * 2 > len(stripped):
+        return False
+    if _CODE_START.match(line):
+        return True
+    return bool(_CODE_END.search(line) and _CODE_SIGNS.search(line)) or (
+        line[:1] in (" ", "\t") and bool(_CODE_SIGNS.search(line))
+    )
+
+
+def prose(text: str) -> str:
+    """The text without URLs, e-mail addresses and lines that look like program code."""
+    text = _URL_RE.sub(" ", text)
+    if "\n" not in text:
+        return "" if _looks_like_code(text) else text
+    return "\n".join(line for line in text.split("\n") if not _looks_like_code(line))
+
+
+def script_counts(text: str) -> tuple[int, dict[str, int]]:
+    """(all letters, letters per script) in the text."""
+    letters = sum(1 for ch in text if ch.isalpha())
+    return letters, {name: len(pattern.findall(text)) for name, pattern in _SCRIPT_RES.items()}
+
+
+def languages_of(lang: str | Sequence[str] | None) -> tuple[str, ...]:
+    """Language families of a declaration: ``"zh"``, ``"zh-TW"``, ``"zh,en"``, ``["zh", "en"]`` or
+    ``"auto"`` (kept as ``("auto",)``); empty when nothing is declared."""
+    if lang is None:
+        return ()
+    items = lang.split(",") if isinstance(lang, str) else list(lang)
+    out: list[str] = []
+    for item in items:
+        family = item.strip().lower().split("-")[0].split("_")[0]
+        if family and family not in out:
+            out.append(family)
+    return tuple(out)
 
 
 # --- the public checks -------------------------------------------------------------------------
@@ -161,32 +308,50 @@ _COUNTED: tuple[tuple[str, _Counter, str, str], ...] = (
     (codes.PINYIN_ARTIFACT, _positions(_PINYIN_ANNOTATION), "pinyin_artifact_max", "pinyin annotations"),
     (codes.LOST_CHARS, lost_char_positions, "lost_chars_max", "'?' for lost characters"),
     (codes.CONTROL_CHARS, _positions(CONTROL_RE), "control_chars_max", "control characters"),
+    (codes.PRIVATE_USE, _positions(PRIVATE_USE_RE), "private_use_max", "private-use characters"),
 )
 
 
-def _wrong_script(text: str, lang: str | None, thresholds: CheckThresholds) -> TextProblem | None:
-    """A problem when the letters are not mostly in the script the source's language writes in."""
-    family = (lang or "").lower().split("-")[0].split("_")[0]
-    if family not in {"zh", "ja", "ko", "en"}:
+def _wrong_script(
+    text: str, lang: str | Sequence[str] | None, thresholds: CheckThresholds
+) -> TextProblem | None:
+    """A problem when the letters are not mostly in the script of the text's language.
+
+    ``lang`` is one language, several (a mixed-language source: the text must be mostly in the
+    script of one of them, i.e. of its own language) or ``auto`` (any one script must dominate).
+    URLs, e-mail addresses and code listings are left out first: a Chinese tutorial with a Python
+    listing is still Chinese. Languages whose script is not known here are not judged.
+    """
+    families = languages_of(lang)
+    if AUTO in families:
+        scripts = list(_SCRIPTS)
+    else:
+        scripts = [_LANGUAGE_SCRIPT[f] for f in families if f in _LANGUAGE_SCRIPT]
+    if not scripts:
         return None
-    letters, latin, cjk = _script_shares(text)
+    letters, counts = script_counts(prose(text))
     if letters < thresholds.wrong_script_min_letters:
         return None
-    expected, name = (latin, "Latin") if family == "en" else (cjk, "CJK")
-    ratio = expected / letters
+    best = max(dict.fromkeys(scripts), key=lambda name: counts[name])
+    ratio = counts[best] / letters
     if ratio >= thresholds.wrong_script_min_ratio:
         return None
+    expected = "any one script" if AUTO in families else " or ".join(dict.fromkeys(scripts))
     return TextProblem(
         codes.WRONG_SCRIPT,
-        f"only {ratio:.0%} of {letters} letters are {name}; a {lang!r} text needs at least "
-        f"{thresholds.wrong_script_min_ratio:.0%} (checks.wrong_script_min_ratio)",
+        f"only {ratio:.0%} of {letters} letters (code and URLs left out) are {expected}; a {lang!r} "
+        f"text needs at least {thresholds.wrong_script_min_ratio:.0%} (checks.wrong_script_min_ratio)",
     )
 
 
 def find_text_problems(
-    text: str, *, lang: str | None = None, thresholds: CheckThresholds | None = None
+    text: str, *, lang: str | Sequence[str] | None = None, thresholds: CheckThresholds | None = None
 ) -> list[TextProblem]:
-    """Every text check the text fails, in a fixed order (the first is the most fundamental)."""
+    """Every text check the text fails, in a fixed order (the first is the most fundamental).
+
+    ``lang`` is the text's language, several languages (any of them), or ``auto``; see
+    ``_wrong_script``.
+    """
     limits = thresholds or CheckThresholds()
     problems: list[TextProblem] = []
     for code, counter, limit_name, what in _COUNTED:

@@ -2,11 +2,19 @@
 
 Order of evidence: byte-order mark; the NUL bytes of UTF-16 without a BOM; valid non-ASCII UTF-8
 (almost never an accident); the HTTP charset; the ``<meta>`` charset; detection
-(charset-normalizer on a head-and-tail sample); a fixed list of East Asian codecs. A candidate wins when it decodes the WHOLE page strictly and
-the text looks believable; declared charsets lie often enough on Chinese regional sites
-(``iso-8859-1`` server defaults, ``gb2312`` pages with GBK names) that a declaration is evidence,
-not an order. ``decode_html`` never raises: a page no codec decodes honestly comes back with
-``clean=False`` and U+FFFD in the text, and the pipeline rejects it as ``undecodable``.
+(charset-normalizer on a head-and-tail sample); a fixed list of East Asian codecs. Declared
+charsets lie often enough on Chinese regional sites (``iso-8859-1`` server defaults, ``gb2312``
+pages with GBK names) that a declaration is evidence, not an order: a candidate must give
+believable text.
+
+Candidates are ranked by the damage they leave, not taken in order: a codec that decodes the
+whole page wins; then a declared codec that decodes all but a handful of broken byte sequences
+(``damage_limit``), least damage first; then undeclared UTF-8 of the same kind; then a detector's
+guess. Broken sequences are replaced with U+FFFD where they are, counted (``Decoded.damage``)
+and located in the note, so one truncated character in a sidebar link does not cost the
+article; the clean stage rejects the page only if the damage lands in its title or body.
+``decode_html`` never raises: a page no codec decodes honestly comes back with ``clean=False``
+and the pipeline rejects it as ``undecodable``.
 """
 
 from __future__ import annotations
@@ -17,8 +25,9 @@ from dataclasses import dataclass
 
 import charset_normalizer
 
+from article_etl.encoding.browser import Decoding, decode_bytes
 from article_etl.encoding.checks import CONTROL_RE, mojibake_positions
-from article_etl.encoding.labels import FALLBACKS, LABELS, charset_from_content_type, normalise_label
+from article_etl.encoding.labels import LABELS, charset_from_content_type, normalise_label
 from article_etl.encoding.sniff import bom_codec, detection_sample, meta_charset, utf16_codec
 
 # Tried after detection, most common on the sites we fetch first.
@@ -47,7 +56,9 @@ _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _NON_ASCII_BYTE = re.compile(rb"[\x80-\xff]")
 _JUDGE_CHARS = 32_768
 _UTF8_EVIDENCE = 8  # non-ASCII characters of valid UTF-8 that outweigh a declared charset
-_C1_HOLES = {0xDC00 + b: b for b in (0x81, 0x8D, 0x8F, 0x90, 0x9D)}
+# At least this many broken byte sequences are tolerated in the page's codec (see damage_limit).
+_DAMAGE_MIN = 16
+_HIGH_BYTES = bytes(range(0x80, 0x100))
 
 
 @dataclass(frozen=True)
@@ -65,31 +76,59 @@ class Decoded:
     declared: str | None
     clean: bool
     note: str = ""
+    # Broken byte sequences replaced with U+FFFD where they were (the note says where).
+    damage: int = 0
 
 
 def _strict(data: bytes, codec: str) -> tuple[str, str] | None:
-    """(text, codec used) when ``codec`` or one of its vendor variants decodes all of ``data``.
+    """(text, codec used) when ``codec`` or one of its vendor variants decodes all of ``data``
+    as browsers decode it (see ``browser``); an incomplete character at the very end is dropped."""
+    found = decode_bytes(data, codec)
+    return (found.text, found.codec) if found is not None else None
 
-    An incomplete character at the very end is dropped rather than failing the page: fetches
-    capped at ``max_bytes`` cut pages mid-character. cp1252 follows WHATWG and maps its five
-    undefined bytes to the C1 controls of the same value instead of failing.
+
+def damage_limit(data: bytes) -> int:
+    """How many broken byte sequences a codec may leave and still be the page's codec.
+
+    A handful, or one in 500 of the page's non-ASCII bytes on long pages: a wrong multi-byte
+    codec breaks far more than that, and the right one with a truncated character in a link or
+    a dozen corrupt bytes in a footer should keep the article. Never more than one byte in 20
+    of the page: a page that is mostly broken bytes has no honest decoding.
     """
-    for name in (codec, *FALLBACKS.get(codec, ())):
-        try:
-            if name == "cp1252":
-                text = data.decode("cp1252", "surrogateescape")
-                if any(0xDC80 <= ord(ch) <= 0xDCFF for ch in text):
-                    text = text.translate(_C1_HOLES)
-                return text, name
-            decoder = codecs.getincrementaldecoder(name)("strict")
-            text = decoder.decode(data, final=False)
-            pending, _ = decoder.getstate()
-            if len(pending) > 3:
-                continue
-            return text, name
-        except (UnicodeDecodeError, LookupError):
-            continue
-    return None
+    non_ascii = len(data) - len(data.translate(None, _HIGH_BYTES))
+    return min(max(_DAMAGE_MIN, non_ascii // 500), len(data) // 20)
+
+
+class _LazyLimit:
+    """``damage_limit`` of one page, computed only when a codec fails strictly: counting a
+    page's non-ASCII bytes costs as much as decoding it, and almost every page decodes cleanly."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+        self._value: int | None = None
+
+    @property
+    def value(self) -> int:
+        if self._value is None:
+            self._value = damage_limit(self._data)
+        return self._value
+
+    def decode(self, data: bytes, codec: str) -> Decoding | None:
+        """``decode_bytes`` strictly, then with this page's damage limit."""
+        return decode_bytes(data, codec) or decode_bytes(data, codec, self.value)
+
+
+def _damage_note(found: Decoding) -> str:
+    """Where the replaced byte sequences are: their count, first offsets and text around them."""
+    if not found.damage:
+        return ""
+    where = ", ".join(str(b) for b in found.damage_bytes[:5]) + (", ..." if found.damage > 5 else "")
+    first = found.damage_chars[0]
+    near = " ".join(found.text[max(0, first - 20) : first + 20].split())
+    return (
+        f"{found.damage} broken byte sequence{'s' if found.damage > 1 else ''} replaced with U+FFFD "
+        f"at byte {where} (first near {near!r})"
+    )
 
 
 def _implausible(text: str) -> str:
@@ -144,18 +183,24 @@ def _whatwg(python_codec: str) -> str | None:
     return normalise_label(name.replace("_", "-")) or normalise_label(name) or LABELS.get(name, name)
 
 
+def _decoded(found: Decoding, method: str, label: str | None, notes: list[str]) -> Decoded:
+    note = "; ".join(n for n in [*notes, _damage_note(found)] if n)
+    return Decoded(found.text, found.codec, method, label, True, note, found.damage)
+
+
 def _decode_impl(data: bytes, content_type: str | None) -> Decoded:
     http_label = charset_from_content_type(content_type)
     meta_label = meta_charset(data)
     declared = http_label or meta_label
+    limit = _LazyLimit(data)
 
     bom = bom_codec(data)
     if bom is not None:
         codec, size = bom
-        strict = _strict(data[size:], codec)
-        if strict is not None:
+        found = limit.decode(data[size:], codec)
+        if found is not None:
             note = f"BOM overrides declared {declared}" if declared else ""
-            return Decoded(strict[0], strict[1], "bom", declared, True, note)
+            return _decoded(found, "bom", declared, [note])
 
     # Declarations in WHATWG order. A <meta> found by an ASCII scan cannot mean UTF-16.
     declarations: list[tuple[str, str, str]] = []
@@ -170,18 +215,20 @@ def _decode_impl(data: bytes, content_type: str | None) -> Decoded:
     # scan finds no <meta> in it, and a header charset naming an 8-bit code is a server default).
     sniffed = utf16_codec(data) if bom is None else None
     if sniffed is not None:
-        strict = _strict(data, sniffed)
-        if strict is not None and not _implausible(strict[0]):
+        found = limit.decode(data, sniffed)
+        if found is not None and not _implausible(found.text):
             for method, label, codec in declarations:
                 if codec == sniffed:
-                    return Decoded(strict[0], strict[1], method, label, True)
+                    return _decoded(found, method, label, [])
             note = f"no BOM; NUL bytes of ASCII markup say {sniffed}"
             if declared:
                 note += f"; declared {declared} overruled"
-            return Decoded(strict[0], strict[1], "detected", declared, True, note)
+            return _decoded(found, "detected", declared, [note])
 
     overruled: list[str] = []
-    if _NON_ASCII_BYTE.search(data) and not any(c.startswith("utf-16") for _, _, c in declarations):
+    has_non_ascii = bool(_NON_ASCII_BYTE.search(data))
+    utf16_declared = any(c.startswith("utf-16") for _, _, c in declarations)
+    if has_non_ascii and not utf16_declared:
         utf8 = _strict(data, "utf-8")
         if utf8 is not None:
             for method, label, codec in declarations:
@@ -192,31 +239,58 @@ def _decode_impl(data: bytes, content_type: str | None) -> Decoded:
             if not declarations or len(_NON_ASCII.findall(utf8[0])) >= _UTF8_EVIDENCE:
                 note = f"declared {declared} overruled: bytes are valid UTF-8" if declared else ""
                 return Decoded(utf8[0], "utf-8", "detected", declared, True, note)
-    elif not _NON_ASCII_BYTE.search(data) and not declarations:
+    elif not has_non_ascii and not declarations:
         return Decoded(data.decode("ascii"), "utf-8", "default", None, True)
 
+    # 1. A declared codec that decodes the whole page into believable text.
     fallback: Decoded | None = None
+    damaged: list[tuple[Decoding, str, str]] = []
     for method, label, codec in declarations:
-        strict = _strict(data, codec)
-        if strict is None:
-            overruled.append(f"declared {label} overruled: bytes are not valid {codec}")
+        found = limit.decode(data, codec)
+        if found is None:
+            overruled.append(
+                f"declared {label} overruled: more than {limit.value} broken byte sequences as {codec}"
+            )
             continue
-        why = _implausible(strict[0])
-        if not why:
-            note = "; ".join(overruled)
-            return Decoded(strict[0], strict[1], method, label, True, note)
-        overruled.append(f"declared {label} overruled: {why}")
-        fallback = fallback or Decoded(
-            strict[0], strict[1], method, label, True, f"{why}; nothing better found"
-        )
+        why = _implausible(found.text)
+        if why:
+            overruled.append(f"declared {label} overruled: {why}")
+            if not found.damage:
+                fallback = fallback or Decoded(
+                    found.text, found.codec, method, label, True, f"{why}; nothing better found"
+                )
+            continue
+        if not found.damage:
+            return _decoded(found, method, label, overruled)
+        damaged.append((found, method, label))
 
+    # 2. A declared codec that decodes all but a handful of byte sequences beats any guess,
+    # and among several the one that leaves the least damage wins (not the first declared).
+    if damaged:
+        found, method, label = min(damaged, key=lambda d: d[0].damage)
+        return _decoded(found, method, label, overruled)
+
+    # 3. UTF-8 nobody declared, with plenty of valid multi-byte characters and a few broken
+    # ones: valid UTF-8 sequences are almost never an accident, a single-byte guess always is.
+    if has_non_ascii and not utf16_declared:
+        found = limit.decode(data, "utf-8")
+        if (
+            found is not None
+            and len(_NON_ASCII.findall(found.text)) - found.damage >= _UTF8_EVIDENCE
+            and not _implausible(found.text)
+        ):
+            return _decoded(found, "detected", declared, [*overruled, "bytes are UTF-8 but for a few"])
+
+    # 4. Detection and the last-resort list: a codec that decodes everything believably.
     tried = {c for _, _, c in declarations}
+    retry: list[str] = []
     for codec in ["utf-8", *_detected(data), *_LAST_RESORT]:
         if codec in tried:
             continue
         tried.add(codec)
         strict = _strict(data, codec)
         if strict is None:
+            retry.append(codec)
             continue
         why = _implausible(strict[0])
         if not why:
@@ -224,13 +298,24 @@ def _decode_impl(data: bytes, content_type: str | None) -> Decoded:
             return Decoded(strict[0], strict[1], "detected", declared, True, note)
         # A guess nobody declared that still looks wrong is not an honest decoding.
         overruled.append(f"{strict[1]} decodes but {why}")
+
+    # 5. The same guesses with a few broken byte sequences, least damage first.
+    guesses: list[Decoding] = []
+    for codec in retry:
+        found = limit.decode(data, codec)
+        if found is not None and not _implausible(found.text):
+            guesses.append(found)
+    if guesses:
+        found = min(guesses, key=lambda g: g.damage)
+        return _decoded(found, "detected", declared, [*overruled, f"detected {found.codec}"])
+
     if fallback is not None:
         return fallback
 
     codec = declarations[0][2] if declarations else "utf-8"
     text = data.decode(codec, "replace")
     note = "; ".join([*overruled, f"no codec decodes the bytes honestly; shown as {codec} with U+FFFD"])
-    return Decoded(text, codecs.lookup(codec).name, "default", declared, False, note)
+    return Decoded(text, codecs.lookup(codec).name, "default", declared, False, note, text.count("\ufffd"))
 
 
 def decode_html(data: bytes, content_type: str | None = None) -> Decoded:

@@ -6,12 +6,14 @@ they run on and adds the required-field, length and window checks.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from article_etl import codes
 from article_etl.config import CheckThresholds
 from article_etl.encoding import find_text_problems
+from article_etl.encoding.checks import AUTO, languages_of
 from article_etl.identity import distance
 from article_etl.records import Article
 
@@ -29,8 +31,18 @@ def check_article(
     *,
     thresholds: CheckThresholds,
     window: tuple[datetime, datetime] | None = None,
+    languages: Sequence[str] = (),
 ) -> list[Failure]:
-    """Every check an article fails, most fundamental first (the first one is its reason code)."""
+    """Every check an article fails, most fundamental first (the first one is its reason code).
+
+    ``languages`` are the source's declared languages (``Source.languages``). With one, the
+    text is judged in the article's language as extraction found it (``art.lang``); with several
+    or ``auto``, in whichever of them is the article's own, so a Korean page of a ko/en site is
+    not Latin text gone wrong.
+    """
+    lang: str | Sequence[str] | None = art.lang
+    if len(languages) > 1 or AUTO in languages_of(languages):
+        lang = languages
     out: list[Failure] = []
     if not art.url:
         out.append(Failure(codes.MISSING_URL, "the record has no URL"))
@@ -43,7 +55,7 @@ def check_article(
     for field in ("title", "body", "author"):
         value = getattr(art, field)
         if value:
-            for problem in find_text_problems(value, lang=art.lang, thresholds=thresholds):
+            for problem in find_text_problems(value, lang=lang, thresholds=thresholds):
                 out.append(Failure(problem.code, f"{field}: {problem.detail}"))
     if art.body and art.char_count < thresholds.min_body_chars:
         out.append(

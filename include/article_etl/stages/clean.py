@@ -94,6 +94,8 @@ def build_article(
         char_count=len("".join(body.split())),
         ds=ds,
         repairs=repairs,
+        # Broken byte sequences the decoder replaced that landed in the article's own text.
+        decode_damage=sum((v or "").count("\ufffd") for v in (values["title"], values["body"])),
     )
 
 
@@ -128,7 +130,9 @@ def run(settings: Settings, source_id: str, day: Day, root: Path | None = None) 
                     evidence=codes.EVIDENCE_NONE,
                 )
                 continue
-            failures = check_article(art, thresholds=settings.checks, window=(day.start, day.end))
+            failures = check_article(
+                art, thresholds=settings.checks, window=(day.start, day.end), languages=source.languages
+            )
             if failures:
                 detail = "; ".join(f"{f.code}: {f.detail}" for f in failures)
                 stage.reject(page.url, failures[0].code, detail, raw_ref=raw_ref)

@@ -220,4 +220,5 @@ def _page(stage: StageRun, item: Discovered, cap: Capture, record_id: str) -> Pa
         encoding_method=decoded.method,
         declared_charset=decoded.declared,
         encoding_note=decoded.note,
+        decode_damage=decoded.damage,
     )
