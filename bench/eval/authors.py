@@ -1,0 +1,145 @@
+"""Author precision and recall on the Fundus pages (real pages, 181 publishers, many languages).
+
+Run from the repository root: ``.venv/bin/python -m bench.eval.authors`` (``--details`` lists
+every page with a loaded or expected author). The pages are read from
+``../shared/datasets/fundus`` (or ``$FUNDUS_DIR``), never copied into the repository.
+
+Why its own figures and not the harness's "author right" share: a wrong author loaded is worse
+than none (it lands in the warehouse looking like data), so the two failure kinds are counted
+apart. Per language group:
+
+- *loaded*: pages where we loaded an author;
+- *wrong*: loaded authors with a name that is none of the expected names (a fragment, a section
+  title, a site name, a different person) — precision is ``1 - wrong/loaded``;
+- *recall*: pages with expected authors where every expected name came out.
+
+A name matches when, case- and space-insensitively, it equals an expected name or one contains
+the other ("Jane Doe" against "Jane Doe (dpa)").
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import re
+import sys
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from article_etl.encoding import decode_html
+from article_etl.extract import extract_article
+from bench.eval.dataset import REPO
+
+FUNDUS_DIR = Path(os.environ.get("FUNDUS_DIR", REPO.parent.parent / "shared" / "datasets" / "fundus"))
+# When a page declares no language: its country's main language.
+_COUNTRY_LANG = {
+    "at": "de", "ch": "de", "de": "de", "li": "de", "lu": "de", "cn": "zh", "tw": "zh", "jp": "ja",
+    "kr": "ko", "fr": "fr", "be": "fr", "es": "es", "mx": "es", "py": "es", "it": "it", "pt": "pt",
+    "ru": "ru", "ua": "uk", "pl": "pl", "cz": "cs", "dk": "da", "no": "no", "se": "sv", "tr": "tr",
+    "vn": "vi", "id": "id", "my": "ms", "lt": "lt", "isl": "is", "gl": "gl", "il": "he", "lb": "ar",
+}  # fmt: skip
+_HTML_LANG = re.compile(rb"<html[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3})", re.IGNORECASE)
+_MAIN_LANGS = ("zh", "ja", "ko", "en", "de", "fr", "es")
+
+
+@dataclass(frozen=True)
+class AuthorPage:
+    """One Fundus page: its decoded HTML, URL, language group and expected author names."""
+
+    name: str
+    url: str
+    html: str
+    lang: str
+    expected: tuple[str, ...]
+
+
+def _lang(raw: bytes, country: str) -> str:
+    match = _HTML_LANG.search(raw[:5000])
+    lang = match.group(1).decode().lower() if match else _COUNTRY_LANG.get(country, "en")
+    return lang if lang in _MAIN_LANGS else "other"
+
+
+def load_fundus(folder: Path = FUNDUS_DIR) -> list[AuthorPage]:
+    """Every labelled page: a publisher's label entries pair with its pages sorted by date."""
+    pages: list[AuthorPage] = []
+    for label_file in sorted(folder.glob("*/*.json")):
+        country = label_file.parent.name
+        labels = list(json.loads(label_file.read_text(encoding="utf-8")).values())
+        files = sorted(label_file.parent.glob(f"{label_file.stem}_????_??_??.html.gz"))
+        meta = json.loads((label_file.parent / "meta.info").read_text(encoding="utf-8"))
+        for label, page_file in zip(labels, files, strict=False):
+            raw = gzip.decompress(page_file.read_bytes())
+            pages.append(
+                AuthorPage(
+                    name=f"{country}/{page_file.name}",
+                    url=meta.get(page_file.name, {}).get("url", "https://example.com/"),
+                    html=decode_html(raw, None).text,
+                    lang=_lang(raw, country),
+                    expected=tuple(a for a in label.get("authors") or [] if a.strip()),
+                )
+            )
+    return pages
+
+
+def _key(name: str) -> str:
+    return re.sub(r"[\s.]+", "", name).casefold()
+
+
+def name_matches(name: str, expected: tuple[str, ...]) -> bool:
+    """Whether one loaded name is one of the expected names (equal, or one inside the other)."""
+    key = _key(name)
+    return bool(key) and any(key == (e := _key(x)) or (len(key) >= 2 and (key in e or e in key)) for x in expected)
+
+
+def loaded_names(author: str | None) -> list[str]:
+    """The names of a loaded ``author`` value (joined with ", " by the extractor)."""
+    return [n.strip() for n in (author or "").split(",") if n.strip()]
+
+
+def judge(author: str | None, expected: tuple[str, ...]) -> tuple[bool, bool, bool]:
+    """(loaded, wrong, complete) for one page."""
+    names = loaded_names(author)
+    wrong = any(not name_matches(n, expected) for n in names)
+    complete = bool(expected) and all(any(name_matches(n, (e,)) for n in names) for e in expected)
+    return bool(names), wrong, complete
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--details", action="store_true", help="list each page's expected and loaded authors")
+    args = parser.parse_args(argv)
+    if not FUNDUS_DIR.is_dir():
+        print(f"no Fundus pages at {FUNDUS_DIR}: set FUNDUS_DIR to the dataset folder", file=sys.stderr)
+        return 2
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])  # pages, with, loaded, wrong, complete
+    for page in load_fundus():
+        author = extract_article(page.html, page.url).author
+        loaded, wrong, complete = judge(author, page.expected)
+        for group in (page.lang, "all"):
+            row = counts[group]
+            row[0] += 1
+            row[1] += bool(page.expected)
+            row[2] += loaded
+            row[3] += wrong
+            row[4] += complete
+        if args.details and (loaded or page.expected):
+            mark = "WRONG" if wrong else ("ok" if complete else "miss")
+            print(f"{mark:5} {page.name}: expected {list(page.expected)} loaded {author!r}")
+    print("| lang | pages | with author | loaded | wrong | precision | recall |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for group in sorted(counts, key=lambda g: (g == "all", -counts[g][0])):
+        pages, with_author, loaded, wrong, complete = counts[group]
+        precision = f"{1 - wrong / loaded:.2f}" if loaded else "-"
+        recall = f"{complete / with_author:.2f}" if with_author else "-"
+        print(f"| {group} | {pages} | {with_author} | {loaded} | {wrong} | {precision} | {recall} |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
