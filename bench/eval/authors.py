@@ -94,7 +94,9 @@ def _key(name: str) -> str:
 def name_matches(name: str, expected: tuple[str, ...]) -> bool:
     """Whether one loaded name is one of the expected names (equal, or one inside the other)."""
     key = _key(name)
-    return bool(key) and any(key == (e := _key(x)) or (len(key) >= 2 and (key in e or e in key)) for x in expected)
+    return bool(key) and any(
+        key == (e := _key(x)) or (len(key) >= 2 and (key in e or e in key)) for x in expected
+    )
 
 
 def loaded_names(author: str | None) -> list[str]:
@@ -117,7 +119,9 @@ def main(argv: list[str] | None = None) -> int:
     if not FUNDUS_DIR.is_dir():
         print(f"no Fundus pages at {FUNDUS_DIR}: set FUNDUS_DIR to the dataset folder", file=sys.stderr)
         return 2
-    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])  # pages, with, loaded, wrong, complete
+    counts: dict[str, list[int]] = defaultdict(
+        lambda: [0, 0, 0, 0, 0]
+    )  # pages, with, loaded, wrong, complete
     for page in load_fundus():
         author = extract_article(page.html, page.url).author
         loaded, wrong, complete = judge(author, page.expected)

@@ -18,7 +18,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from article_etl.clean.names import is_agency, is_handle, is_han_name, is_hangul_name, is_person_or_agency, is_site_name
+from article_etl.clean.names import (
+    is_agency,
+    is_han_name,
+    is_handle,
+    is_hangul_name,
+    is_person_or_agency,
+    is_site_name,
+)
 from article_etl.clean.text import normalise_text, split_spaced
 
 # Roles whose names are authors. Longest first so that 特约记者 wins over 记者.
@@ -33,7 +40,9 @@ _ROLE_PREFIX = re.compile(
     r"|[\u4e00-\u9fff]{1,8}?(?:报|報|社|台|网|網|刊|站|视|視|闻|聞|中心|频道|頻道|媒体|媒體|传媒|傳媒|新闻|新聞))?"
     r"(?:驻[\u4e00-\u9fff]{1,6})?"
 )
-_PROSE_BEFORE_ROLE = re.compile(r"接受|对|對|向|据|據|告诉|告訴|跟|给|給|让|讓|请|請|被|和|与|與|的|了|是|在|说|說|代表|仅|僅|本文|该文|該文")
+_PROSE_BEFORE_ROLE = re.compile(
+    r"接受|对|對|向|据|據|告诉|告訴|跟|给|給|让|讓|请|請|被|和|与|與|的|了|是|在|说|說|代表|仅|僅|本文|该文|該文"
+)
 # Labels that end a run of names: not authors, so what follows them is not collected.
 _STOP_LABEL = (
     r"(?:来源|來源|稿源|责任编辑|責任編輯|责编|責編|编辑|編輯|审核|校对|摄影|攝影|摄|攝|图片|供图"
@@ -87,12 +96,17 @@ _WORD_BY_END = re.compile(
 )
 # A trailing agency credit: "By Jane Doe | Reuters", "Von Max Mustermann (dpa)".
 _AGENCY_TRAILER = re.compile(r"(?:[|•·—–-]|\s)\s*[(（]?([^|•·—–()（）]{2,40}?)[)）]?\s*$")
-_KO_BYLINE = re.compile(r"(?:^|[\s(（\[|/])([\uac00-\ud7a3]{2,4})\s*(?:기자|특파원|통신원)(?=$|[\s)）\]|/,=])")
+_KO_BYLINE = re.compile(
+    r"(?:^|[\s(（\[|/])([\uac00-\ud7a3]{2,4})\s*(?:기자|특파원|통신원)(?=$|[\s)）\]|/,=])"
+)
 # Forum and blog poster lines: "小猪快跑 发表于 2023-5-5 12:00", "Posted by jdoe on May 2".
 _POSTED_ZH = re.compile(
     r"^(?:(?:楼主|樓主|作者|发帖人|發帖人)\s*[:：]?\s*)?(\S{2,24})\s*(?:发表于|發表於|发表时间|發表時間)\s*[:：]?\s*\d"
 )
-_POSTED_EN = re.compile(r"^posted\s+by\s*[:：]?\s*(\S+(?:\s\S+){0,2}?)(?:\s+(?:on|at|in)\s.*|\s*[|,•·—–-].*|\s+\d.*)?$", re.IGNORECASE)
+_POSTED_EN = re.compile(
+    r"^posted\s+by\s*[:：]?\s*(\S+(?:\s\S+){0,2}?)(?:\s+(?:on|at|in)\s.*|\s*[|,•·—–-].*|\s+\d.*)?$",
+    re.IGNORECASE,
+)
 _MAX_BYLINE = 80
 _MAX_VALUE = 300
 
@@ -268,7 +282,11 @@ def author_from_value(value: str, sites: Iterable[str] = ()) -> str | None:
         return None
     parts = [p.strip() for p in split_spaced(_NAME_SPLIT, value) if p.strip()]
     names = [p for p in parts if is_person_or_agency(p, sites)]
-    if not names and len(parts) == 1 and re.fullmatch(r"(?:[\u4e00-\u9fff·]{2,4}\s+){1,5}[\u4e00-\u9fff·]{2,4}", value):
+    if (
+        not names
+        and len(parts) == 1
+        and re.fullmatch(r"(?:[\u4e00-\u9fff·]{2,4}\s+){1,5}[\u4e00-\u9fff·]{2,4}", value)
+    ):
         names = [n for n in value.split() if is_han_name(n)]  # "张三 李四"
         if len(names) != len(value.split()):
             return None  # "张三 最新文章": not a list of names

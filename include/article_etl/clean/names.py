@@ -33,8 +33,42 @@ _SURNAMES_1 = frozenset(
     "滿聞厲區闞權強帥樸蓋練豐計晉門雲闕烏裘況鮮戰銀賓陰堯閉"
 )
 _SURNAMES_2 = frozenset(
-    "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 轩辕 令狐 端木 独孤 南宫 西门 "
-    "百里 呼延 澹台 万俟 闻人 申屠 歐陽 司馬 諸葛 東方 長孫 軒轅 獨孤 南宮 西門".split()
+    [
+        "欧阳",
+        "司马",
+        "上官",
+        "诸葛",
+        "东方",
+        "皇甫",
+        "尉迟",
+        "公孙",
+        "慕容",
+        "长孙",
+        "宇文",
+        "司徒",
+        "夏侯",
+        "轩辕",
+        "令狐",
+        "端木",
+        "独孤",
+        "南宫",
+        "西门",
+        "百里",
+        "呼延",
+        "澹台",
+        "万俟",
+        "闻人",
+        "申屠",
+        "歐陽",
+        "司馬",
+        "諸葛",
+        "東方",
+        "長孫",
+        "軒轅",
+        "獨孤",
+        "南宮",
+        "西門",
+    ]
 )
 # Characters that make a Han string a phrase, not a given name: particles, pronouns, verbs of
 # saying and seeing, time words, and the words of section titles and organisation names.
@@ -51,22 +85,170 @@ _HAN_DOTTED = re.compile(rf"[{_HAN}]{{1,6}}(?:[·•・][{_HAN}]{{1,6}}){{1,3}}"
 _HANGUL_NAME = re.compile(r"[\uac00-\ud7a3]{2,4}")
 _WORD_NAME = re.compile(r"[^\W\d_][^\W\d_'’.-]*(?:[-'’.][^\W\d_]*)*\.?")
 # Lower-case particles inside names (Ludwig van Beethoven, Ursula von der Leyen, Ana de Armas).
-_PARTICLES = frozenset("von van der den de del della di da das do dos du la le ten ter zu bin ibn al el y e".split())
+_PARTICLES = frozenset(
+    [
+        "von",
+        "van",
+        "der",
+        "den",
+        "de",
+        "del",
+        "della",
+        "di",
+        "da",
+        "das",
+        "do",
+        "dos",
+        "du",
+        "la",
+        "le",
+        "ten",
+        "ter",
+        "zu",
+        "bin",
+        "ibn",
+        "al",
+        "el",
+        "y",
+        "e",
+    ]
+)
 # Articles that are never a capitalised part of a name.
-_ARTICLES = frozenset("der die das den dem des ein eine the".split())
+_ARTICLES = frozenset(["der", "die", "das", "den", "dem", "des", "ein", "eine", "the"])
 # Words that make a capitalised run a title, a role, an organisation or a sentence.
 _NOT_NAME_WORDS = frozenset(
-    """
-    the a an of and for with from in on at to by or not is are was were be this that our your
-    staff editor editors editorial reporter reporters writer writers correspondent contributor
-    columnist bureau desk team newsroom news media online digital press redaktion redakteur
-    autor autorin autoren zeitung nachrichten magazin verlag agentur ag gmbh inc ltd llc group
-    times post daily weekly journal tribune herald gazette radio tv television network channel
-    service services admin administrator anonymous guest unknown webmaster home login read more
-    comments comment share follow updated published posted photo photos image images video
-    opinion analysis sport sports politics business world local international latest related
-    la le les du des et par pour sur avec und mit für über nach bei aus der die das ein eine
-    """.split()
+    [
+        "the",
+        "a",
+        "an",
+        "of",
+        "and",
+        "for",
+        "with",
+        "from",
+        "in",
+        "on",
+        "at",
+        "to",
+        "by",
+        "or",
+        "not",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "this",
+        "that",
+        "our",
+        "your",
+        "staff",
+        "editor",
+        "editors",
+        "editorial",
+        "reporter",
+        "reporters",
+        "writer",
+        "writers",
+        "correspondent",
+        "contributor",
+        "columnist",
+        "bureau",
+        "desk",
+        "team",
+        "newsroom",
+        "news",
+        "media",
+        "online",
+        "digital",
+        "press",
+        "redaktion",
+        "redakteur",
+        "autor",
+        "autorin",
+        "autoren",
+        "zeitung",
+        "nachrichten",
+        "magazin",
+        "verlag",
+        "agentur",
+        "ag",
+        "gmbh",
+        "inc",
+        "ltd",
+        "llc",
+        "group",
+        "times",
+        "post",
+        "daily",
+        "weekly",
+        "journal",
+        "tribune",
+        "herald",
+        "gazette",
+        "radio",
+        "tv",
+        "television",
+        "network",
+        "channel",
+        "service",
+        "services",
+        "admin",
+        "administrator",
+        "anonymous",
+        "guest",
+        "unknown",
+        "webmaster",
+        "home",
+        "login",
+        "read",
+        "more",
+        "comments",
+        "comment",
+        "share",
+        "follow",
+        "updated",
+        "published",
+        "posted",
+        "photo",
+        "photos",
+        "image",
+        "images",
+        "video",
+        "opinion",
+        "analysis",
+        "sport",
+        "sports",
+        "politics",
+        "business",
+        "world",
+        "local",
+        "international",
+        "latest",
+        "related",
+        "la",
+        "le",
+        "les",
+        "du",
+        "des",
+        "et",
+        "par",
+        "pour",
+        "sur",
+        "avec",
+        "und",
+        "mit",
+        "für",
+        "über",
+        "nach",
+        "bei",
+        "aus",
+        "der",
+        "die",
+        "das",
+        "ein",
+        "eine",
+    ]
 )
 # News agencies: the organisations whose name *is* an author when a page credits it.
 AGENCIES = frozenset(
@@ -80,11 +262,49 @@ AGENCIES = frozenset(
 ) - {""}
 # Placeholders that name nobody.
 _PLACEHOLDERS = frozenset(
-    "admin administrator root guest anonymous unknown staff editor 管理员 游客 匿名 网友 小编 编辑部 "
-    "本站 本网 楼主 作者 佚名 未知 匿名用户 system webmaster".split()
+    [
+        "admin",
+        "administrator",
+        "root",
+        "guest",
+        "anonymous",
+        "unknown",
+        "staff",
+        "editor",
+        "管理员",
+        "游客",
+        "匿名",
+        "网友",
+        "小编",
+        "编辑部",
+        "本站",
+        "本网",
+        "楼主",
+        "作者",
+        "佚名",
+        "未知",
+        "匿名用户",
+        "system",
+        "webmaster",
+    ]
 )
 # Portals whose name turns up in author fields of pages they syndicate.
-_PORTALS = frozenset("网易 新浪 搜狐 腾讯 凤凰网 今日头条 百度 网易新闻 新浪新闻 腾讯新闻 搜狐新闻 澎湃新闻".split())
+_PORTALS = frozenset(
+    [
+        "网易",
+        "新浪",
+        "搜狐",
+        "腾讯",
+        "凤凰网",
+        "今日头条",
+        "百度",
+        "网易新闻",
+        "新浪新闻",
+        "腾讯新闻",
+        "搜狐新闻",
+        "澎湃新闻",
+    ]
+)
 _ORG_SUFFIX = re.compile(
     r"(?:网|網|报|報|社|台|站|刊|中心|集团|公司|频道|頻道|网络|網絡|论坛|論壇|日报|晚报|新闻|新聞|传媒|媒体)$"
 )
@@ -159,7 +379,9 @@ def is_site_name(name: str, sites: Iterable[str]) -> bool:
         return True
     for site in sites:
         site_key = _site_key(site)
-        if site_key and (key == site_key or (len(key) >= 2 and len(site_key) >= 2 and (key in site_key or site_key in key))):
+        if site_key and (
+            key == site_key or (len(key) >= 2 and len(site_key) >= 2 and (key in site_key or site_key in key))
+        ):
             return True
     return False
 
@@ -187,7 +409,11 @@ def is_handle(name: str, sites: Iterable[str] = ()) -> bool:
     URL or e-mail, not a placeholder or the site, and Han handles without phrase characters.
     """
     name = name.strip()
-    if not 2 <= len(name) <= 24 or len(name.split()) > 3 or re.search(r"[/@:：<>()（）\[\]|,，。！？!?]", name):
+    if (
+        not 2 <= len(name) <= 24
+        or len(name.split()) > 3
+        or re.search(r"[/@:：<>()（）\[\]|,，。！？!?]", name)
+    ):
         return False
     if is_placeholder(name) or is_site_name(name, sites) or name.isdigit():
         return False
