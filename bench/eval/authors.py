@@ -45,6 +45,13 @@ _COUNTRY_LANG = {
     "vn": "vi", "id": "id", "my": "ms", "lt": "lt", "isl": "is", "gl": "gl", "il": "he", "lb": "ar",
 }  # fmt: skip
 _HTML_LANG = re.compile(rb"<html[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3})", re.IGNORECASE)
+# The same agency under its short and long names.
+_ALIASES = {
+    "deutschepresse-agentur": "dpa",
+    "associatedpress": "ap",
+    "theassociatedpress": "ap",
+    "agencefrance-presse": "afp",
+}
 _MAIN_LANGS = ("zh", "ja", "ko", "en", "de", "fr", "es")
 
 
@@ -88,15 +95,33 @@ def load_fundus(folder: Path = FUNDUS_DIR) -> list[AuthorPage]:
 
 
 def _key(name: str) -> str:
-    return re.sub(r"[\s.]+", "", name).casefold()
+    key = re.sub(r"[\s.]+", "", name).casefold()
+    return _ALIASES.get(key, key)
+
+
+def _words(name: str) -> frozenset[str]:
+    return frozenset(w for w in re.split(r"[\s,.;/()]+", name.casefold()) if w)
 
 
 def name_matches(name: str, expected: tuple[str, ...]) -> bool:
-    """Whether one loaded name is one of the expected names (equal, or one inside the other)."""
+    """Whether one loaded name is one of the expected names.
+
+    Equal (ignoring case, spaces and dots, agency aliases), or, word for word, one inside the
+    other: "AFP" in a label "AFP, MANILA", "Jane Doe" against "Jane Doe (dpa)". Han and Hangul
+    names have no spaces, so for them containment is by characters.
+    """
     key = _key(name)
-    return bool(key) and any(
-        key == (e := _key(x)) or (len(key) >= 2 and (key in e or e in key)) for x in expected
-    )
+    if not key:
+        return False
+    for label in expected:
+        label_key = _key(label)
+        if key == label_key:
+            return True
+        if _words(name) <= _words(label) or _words(label) <= _words(name):
+            return True
+        if re.search("[\u3040-\u9fff\uac00-\ud7a3]", name) and len(key) >= 2 and key in label_key:
+            return True
+    return False
 
 
 def loaded_names(author: str | None) -> list[str]:

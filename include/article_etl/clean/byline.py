@@ -24,6 +24,7 @@ from article_etl.clean.names import (
     is_handle,
     is_hangul_name,
     is_person_or_agency,
+    is_prose,
     is_site_name,
 )
 from article_etl.clean.text import normalise_text, split_spaced
@@ -84,9 +85,9 @@ _NAME_SPLIT = re.compile(r"\s*(?:[,，、;；&/|｜]|\b(?:and|und|et|y|og|och|e|
 _MAX_ROLE = 10
 # "By Jane Doe", "Von Max Mustermann", "Text: Anna Beispiel", "Par Jean Dupont", "Por Ana Gil".
 _WORD_BY = re.compile(
-    r"^(?:words\s+|text\s+and\s+photos?\s+|reporting\s+|written\s+)?"
-    r"(?:by|von|par|por|door|di|av|af|text|texte|texto|testo|tekst|autor|autorin|author|auteur)"
-    r"(?:\s*[:：]\s*|\s+)(.+)$",
+    r"^(?:words\s+|reporting\s+|written\s+)?(?:by|von|par|por|door|di|av|af)(?:\s*[:：]\s*|\s+)(.+)$"
+    # A label needs its colon: "Author Jane Doe, from Kensington, said …" is a sentence.
+    r"|^(?:text|texte|texto|testo|tekst|autor|autorin|author|auteur)\s*[:：]\s*(.+)$",
     re.IGNORECASE,
 )
 # Where the names of a Latin byline end: a separator, a date, "on"/"am"/"le" before a date.
@@ -225,7 +226,7 @@ def _parse_words(text: str) -> list[str]:
     match = _WORD_BY.match(text)
     if not match:
         return []
-    rest = match.group(1)
+    rest = match.group(1) or match.group(2)
     end = _WORD_BY_END.search(rest)
     names_part = (rest[: end.start()] if end else rest).strip()
     names_part = re.sub(r"\s*[(（][^)）]*[)）]\s*$", "", names_part)  # "(dpa)" is read below
@@ -282,6 +283,11 @@ def author_from_value(value: str, sites: Iterable[str] = ()) -> str | None:
         return None
     parts = [p.strip() for p in split_spaced(_NAME_SPLIT, value) if p.strip()]
     names = [p for p in parts if is_person_or_agency(p, sites)]
+    if parts and parts[0] not in names and any(is_prose(p) for p in parts if p not in names):
+        return None  # "Author Jane Doe, from Kensington, said …": a sentence, not a credit
+    if not names and len(parts) == 2 and all(" " not in p for p in parts):
+        inverted = f"{parts[1]} {parts[0]}"  # citation style "Brazil, Rachel"
+        names = [inverted] if is_person_or_agency(inverted, sites) else []
     if (
         not names
         and len(parts) == 1

@@ -165,6 +165,10 @@ _NOT_NAME_WORDS = frozenset(
         "redaktion",
         "redakteur",
         "autor",
+        "author",
+        "authors",
+        "from",
+        "said",
         "autorin",
         "autoren",
         "zeitung",
@@ -252,13 +256,56 @@ _NOT_NAME_WORDS = frozenset(
 )
 # News agencies: the organisations whose name *is* an author when a page credits it.
 AGENCIES = frozenset(
-    """
-    reuters|ap|associated press|the associated press|afp|agence france-presse|dpa|
-    deutsche presse-agentur|kna|epd|sda|keystone-sda|apa|ansa|efe|europa press|bloomberg|
-    kyodo|kyodo news|yonhap|xinhua|xinhua news agency|pa|pa media|upi|aap|the canadian press|
-    anadolu|anadolu ajansı|tass|ria novosti|interfax|тасс|риа новости|интерфакс|
-    新华社|新華社|中新社|中国新闻社|中國新聞社|中央社|共同通信|時事通信|연합뉴스|뉴시스|
-    """.replace("\n", "").split("|")
+    name.strip()
+    for name in [
+        "\n    reuters",
+        "ap",
+        "associated press",
+        "sid",
+        "the associated press",
+        "afp",
+        "agence france-presse",
+        "dpa",
+        "\n    deutsche presse-agentur",
+        "kna",
+        "epd",
+        "sda",
+        "keystone-sda",
+        "apa",
+        "ansa",
+        "efe",
+        "europa press",
+        "bloomberg",
+        "\n    kyodo",
+        "kyodo news",
+        "yonhap",
+        "xinhua",
+        "xinhua news agency",
+        "pa",
+        "pa media",
+        "upi",
+        "aap",
+        "the canadian press",
+        "\n    anadolu",
+        "anadolu ajansı",
+        "tass",
+        "ria novosti",
+        "interfax",
+        "тасс",
+        "риа новости",
+        "интерфакс",
+        "\n    新华社",
+        "新華社",
+        "中新社",
+        "中国新闻社",
+        "中國新聞社",
+        "中央社",
+        "共同通信",
+        "時事通信",
+        "연합뉴스",
+        "뉴시스",
+        "\n    ",
+    ]
 ) - {""}
 # Placeholders that name nobody.
 _PLACEHOLDERS = frozenset(
@@ -308,6 +355,12 @@ _PORTALS = frozenset(
 _ORG_SUFFIX = re.compile(
     r"(?:网|網|报|報|社|台|站|刊|中心|集团|公司|频道|頻道|网络|網絡|论坛|論壇|日报|晚报|新闻|新聞|传媒|媒体)$"
 )
+# Words of menus and section titles, never in a handle a poster chose ("更多文章", "Read more").
+_SECTION_WORDS = re.compile(
+    r"文章|观点|觀點|推荐|推薦|更多|最新|相关|相關|热门|熱門|首页|首頁|专栏|專欄|频道|頻道|评论|評論|登录|登錄|注册|註冊"
+    r"|查看|全部|作者|\b(?:more|all|posts|articles|home|login|register|profile)\b",
+    re.IGNORECASE,
+)
 _MAX_NAME = 60
 
 
@@ -350,18 +403,27 @@ def is_word_name(name: str) -> bool:
     if not 2 <= len(words) <= 5 or len(name) > _MAX_NAME:
         return False
     capitalised = 0
+    previous = ""
     for word in words:
         if not _WORD_NAME.fullmatch(word):
             return False
-        if word.casefold().strip(".") in _NOT_NAME_WORDS - _PARTICLES:
+        initial = len(word.rstrip(".")) == 1  # "Miguel A. Herguedas": an initial, not the article "a"
+        if not initial and word.casefold().strip(".") in _NOT_NAME_WORDS - _PARTICLES:
             return False
         if word[0].isupper():
-            if word.casefold() in _ARTICLES:
-                return False  # "Von Anfang Der …": a German sentence, not a name
+            if word.casefold() in _ARTICLES and previous.casefold() not in _PARTICLES:
+                return False  # "Von Anfang Der …" is a sentence; "Van Der Fort" a name
             capitalised += 1
         elif word not in _PARTICLES:
             return False
-    return capitalised >= 2 and words[0][0].isupper() and words[-1][0].isupper()
+        previous = word
+    # A name does not end in an initial ("Ilanga D" is a site's account, not a person).
+    return (
+        capitalised >= 2
+        and words[0][0].isupper()
+        and words[-1][0].isupper()
+        and len(words[-1].rstrip(".")) > 1
+    )
 
 
 def _site_key(text: str) -> str:
@@ -370,18 +432,41 @@ def _site_key(text: str) -> str:
     return re.sub(r"[\s._\-–—|·:：]+", "", text)
 
 
+def is_prose(text: str) -> bool:
+    """Whether a Latin-script fragment reads as a sentence: three or more lower-case words.
+
+    Credits hold names and the odd lower-case particle (``von der``); prose holds verbs.
+    """
+    lower = [
+        w for w in text.split() if w[:1].islower() and w not in _PARTICLES and re.fullmatch(r"[^\W\d_]+", w)
+    ]
+    return len(lower) >= 3
+
+
 def is_site_name(name: str, sites: Iterable[str]) -> bool:
-    """Whether ``name`` is (part of) the site's own name or host: ``LTO`` on lto.de, ``网易``."""
+    """Whether ``name`` is the site's own name or host (``LTO`` on lto.de, ``MDR THÜRINGEN`` on MDR).
+
+    Latin names are compared word by word (a site called "LTO" says nothing about "Walton
+    Smith"); Han names by containment (``网易新闻`` is ``网易``), since they have no spaces.
+    """
     key = _site_key(name)
     if not key:
         return True
     if name.strip() in _PORTALS:
         return True
+    words = {_site_key(w) for w in name.split()} - {""}
+    han = bool(re.search(f"[{_HAN}]", name))
     for site in sites:
         site_key = _site_key(site)
-        if site_key and (
-            key == site_key or (len(key) >= 2 and len(site_key) >= 2 and (key in site_key or site_key in key))
-        ):
+        if not site_key:
+            continue
+        if key == site_key or site_key in words:
+            return True
+        # "Ilanga D" on "Ilanga News": a distinctive word of the site's name (not "News", "Post").
+        site_words = {_site_key(w) for w in site.split()} - {""}
+        if any(len(w) >= 4 and w not in _NOT_NAME_WORDS for w in words & site_words):
+            return True
+        if han and len(key) >= 2 and len(site_key) >= 2 and (key in site_key or site_key in key):
             return True
     return False
 
@@ -420,4 +505,6 @@ def is_handle(name: str, sites: Iterable[str] = ()) -> bool:
     han = [c for c in name if "\u4e00" <= c <= "\u9fff"]
     if han and (any(c in "的了是在最个这那们么吗呢吧啊说称" for c in han) or _ORG_SUFFIX.search(name)):
         return False
+    if _SECTION_WORDS.search(name) or any(w.casefold() in _NOT_NAME_WORDS for w in name.split()):
+        return False  # "更多文章", "israel news", "editorial team"
     return bool(re.search(r"[^\W\d_]", name))
