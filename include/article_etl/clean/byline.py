@@ -32,7 +32,7 @@ from article_etl.clean.text import normalise_text, split_spaced
 # Roles whose names are authors. Longest first so that 特约记者 wins over 记者.
 _AUTHOR_ROLE = (
     r"(?:(?:特约|首席|见习|实习|全媒体|融媒体|特約|見習|實習)?(?:记者|記者)"
-    r"|通讯员|通訊員|实习生|實習生|作者|撰稿|撰文|文/图|图/文|文字|文(?=\\s*[:：/]))"
+    r"|通讯员|通訊員|实习生|實習生|作者|撰稿|撰文|文/图|图/文|文字|文(?=\s*[:：/]))"
 )
 # What may stand before a role in a byline: a newspaper or station (西江日报, 新华社, 本报, 央视),
 # optionally "驻<place>". Anything else before it (接受, 对, 代表) makes the role word prose.
