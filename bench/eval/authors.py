@@ -1,7 +1,8 @@
 """Author precision and recall on the Fundus pages (real pages, 181 publishers, many languages).
 
 Run from the repository root: ``.venv/bin/python -m bench.eval.authors`` (``--details`` lists
-every page with a loaded or expected author). The pages are read from
+every page with a loaded or expected author; ``--labelled`` scores the project's own labelled
+pages instead, where the Chinese pages are). The pages are read from
 ``../shared/datasets/fundus`` (or ``$FUNDUS_DIR``), never copied into the repository.
 
 Why its own figures and not the harness's "author right" share: a wrong author loaded is worse
@@ -34,7 +35,8 @@ if __package__ in (None, ""):
 
 from article_etl.encoding import decode_html
 from article_etl.extract import extract_article
-from bench.eval.dataset import REPO
+from bench.eval.dataset import REPO, load_pages
+from bench.eval.metrics import author_names
 
 FUNDUS_DIR = Path(os.environ.get("FUNDUS_DIR", REPO.parent.parent / "shared" / "datasets" / "fundus"))
 # When a page declares no language: its country's main language.
@@ -94,6 +96,20 @@ def load_fundus(folder: Path = FUNDUS_DIR) -> list[AuthorPage]:
     return pages
 
 
+def load_labelled() -> list[AuthorPage]:
+    """The project's own labelled set (golden, evaluation-only and demo pages; mostly Chinese)."""
+    return [
+        AuthorPage(
+            name=page.name,
+            url=page.url,
+            html=page.html,
+            lang=page.lang if page.lang in _MAIN_LANGS else "other",
+            expected=tuple(author_names(page.author)),
+        )
+        for page in load_pages()
+    ]
+
+
 def _key(name: str) -> str:
     key = re.sub(r"[\s.]+", "", name).casefold()
     return _ALIASES.get(key, key)
@@ -140,14 +156,17 @@ def judge(author: str | None, expected: tuple[str, ...]) -> tuple[bool, bool, bo
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--details", action="store_true", help="list each page's expected and loaded authors")
+    parser.add_argument(
+        "--labelled", action="store_true", help="score the project's own labelled pages instead of Fundus's"
+    )
     args = parser.parse_args(argv)
-    if not FUNDUS_DIR.is_dir():
+    if not args.labelled and not FUNDUS_DIR.is_dir():
         print(f"no Fundus pages at {FUNDUS_DIR}: set FUNDUS_DIR to the dataset folder", file=sys.stderr)
         return 2
     counts: dict[str, list[int]] = defaultdict(
         lambda: [0, 0, 0, 0, 0]
     )  # pages, with, loaded, wrong, complete
-    for page in load_fundus():
+    for page in load_labelled() if args.labelled else load_fundus():
         author = extract_article(page.html, page.url).author
         loaded, wrong, complete = judge(author, page.expected)
         for group in (page.lang, "all"):

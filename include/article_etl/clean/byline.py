@@ -32,7 +32,7 @@ from article_etl.clean.text import normalise_text, split_spaced
 # Roles whose names are authors. Longest first so that 特约记者 wins over 记者.
 _AUTHOR_ROLE = (
     r"(?:(?:特约|首席|见习|实习|全媒体|融媒体|特約|見習|實習)?(?:记者|記者)"
-    r"|通讯员|通訊員|实习生|實習生|作者|撰稿|撰文|文/图|图/文|文字|文(?=\s*[:：/]))"
+    r"|通讯员|通訊員|实习生|實習生|作者|撰稿|撰文|文/图|图/文|文字|文(?=\s*[:：/|｜丨]))"
 )
 # What may stand before a role in a byline: a newspaper or station (西江日报, 新华社, 本报, 央视),
 # optionally "驻<place>". Anything else before it (接受, 对, 代表) makes the role word prose.
@@ -49,7 +49,7 @@ _STOP_LABEL = (
     r"(?:来源|來源|稿源|责任编辑|責任編輯|责编|責編|编辑|編輯|审核|校对|摄影|攝影|摄|攝|图片|供图"
     r"|时间|時間|发布|發布|日期|点击|字号|浏览)"
 )
-_ROLE_RX = re.compile(_AUTHOR_ROLE + r"(?:\s*[:：/]\s*|\s+)?")
+_ROLE_RX = re.compile(_AUTHOR_ROLE + r"(?:\s*[:：/|｜丨]\s*|\s+)?")
 _STOP_RX = re.compile(_STOP_LABEL + r"|\d|[|｜]")
 _LEAD = re.compile(r"^[\s□■●◆◇○★☆▲▼【\[]+")
 # Where a byline's role may start: the line's start or after a separator.
@@ -184,7 +184,7 @@ def _role_at_byline_position(text: str, start: int) -> bool:
 def _han_names(segment: str) -> list[str]:
     """The names that open ``segment``; the first token that is no name ends the run."""
     names: list[str] = []
-    for token in re.split(r"[\s、,，;；/]+", segment):
+    for token in re.split(r"[\s、,，;；/()（）]+", segment):
         token = token.strip("()（）:：")
         if not token:
             continue

@@ -72,10 +72,11 @@ _SURNAMES_2 = frozenset(
 )
 # Characters that make a Han string a phrase, not a given name: particles, pronouns, verbs of
 # saying and seeing, time words, and the words of section titles and organisation names.
+# Characters common in given names (月, 和, 登, 源, 新, 文, 群) are deliberately not here.
 _NOT_IN_NAME = frozenset(
-    "的了着过是在有和与及或说称到时对被把将从等们这那么吗呢吧啊也都就还又很最更个每各其该此"
-    "年月日号报讯网站社台刊部处局厅委办院校所室组队区县市省镇乡村街记者编辑讯电稿摄图"
-    "称表示认为指出注意查看访问题调须知闻观点评论推荐热相关登录注册来源责任"
+    "的了着过是在有与及或说称到时对被把将从等们这那么吗呢吧啊也都就还又很最更个每各其该此"
+    "年日号报讯网站社台刊部处局厅委办院校所室组队区县市省镇乡村街记者编辑讯电稿摄图"
+    "称表示认为指出注意查看访问题调须知闻观点评论推荐热相关录注册来责任"
     "經歷過這們還說對時記編輯網報稱與"
 )
 _HAN = "\u4e00-\u9fff"
