@@ -125,6 +125,8 @@ def test_word_bylines_that_are_sentences_or_roles_give_none(line: str) -> None:
         ),
         ("Андрей Колесников", (), "Андрей Колесников"),
         ("Fouzia Van Der Fort", (), "Fouzia Van Der Fort"),
+        ("大渡 美咲", (), "大渡 美咲"),  # a Japanese name, family and given name apart
+        ("最新 文章", (), None),
         # the site's own name, placeholders, organisations, URLs: none
         ("西江网", (), None),
         ("人民网", (), None),

@@ -83,6 +83,7 @@ _HAN = "\u4e00-\u9fff"
 _HAN_NAME = re.compile(rf"[{_HAN}]{{2,4}}")
 # Transliterated minority and foreign names: parts joined with "·" (阿不都·热合曼).
 _HAN_DOTTED = re.compile(rf"[{_HAN}]{{1,6}}(?:[·•・][{_HAN}]{{1,6}}){{1,3}}")
+_JA_NAME = re.compile(rf"([{_HAN}]{{1,3}})[ \u3000]([{_HAN}\u3040-\u30ff]{{1,4}})")
 _HANGUL_NAME = re.compile(r"[\uac00-\ud7a3]{2,4}")
 _WORD_NAME = re.compile(r"[^\W\d_][^\W\d_'’.-]*(?:[-'’.][^\W\d_]*)*\.?")
 # Lower-case particles inside names (Ludwig van Beethoven, Ursula von der Leyen, Ana de Armas).
@@ -388,6 +389,17 @@ def is_han_name(name: str) -> bool:
     return not any(c in _NOT_IN_NAME for c in given)
 
 
+def is_japanese_name(name: str) -> bool:
+    """A Japanese name as Japanese pages print it, family and given name apart: ``大渡 美咲``.
+
+    Two Han names apart (``张三 李四``) are a Chinese list of two people, not this.
+    """
+    match = _JA_NAME.fullmatch(name)
+    if not match or any(c in _NOT_IN_NAME for c in name):
+        return False
+    return not (is_han_name(match.group(1)) and is_han_name(match.group(2)))
+
+
 def is_hangul_name(name: str) -> bool:
     """A Korean personal name: two to four Hangul syllables (구현모)."""
     return bool(_HANGUL_NAME.fullmatch(name))
@@ -484,7 +496,7 @@ def is_person_or_agency(name: str, sites: Iterable[str] = ()) -> bool:
         return False
     if is_agency(name):
         return True
-    return is_han_name(name) or is_hangul_name(name) or is_word_name(name)
+    return is_han_name(name) or is_hangul_name(name) or is_japanese_name(name) or is_word_name(name)
 
 
 def is_handle(name: str, sites: Iterable[str] = ()) -> bool:
