@@ -15,6 +15,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+
+def _words(text: str) -> frozenset[str]:
+    """A set of words written one after another, as the word lists below are."""
+    return frozenset(text.split())
+
+
+def _phrases(text: str) -> frozenset[str]:
+    """A set of phrases (which may hold spaces) separated by "|"."""
+    return frozenset(phrase.strip() for phrase in text.split("|")) - {""}
+
+
 # The common single-character surnames (simplified and traditional). Characters that are far
 # more often a function word than a surname (和, 时, 都, 但, 由, 来, 於, 那, 相, 信) are left out.
 _SURNAMES_1 = frozenset(
@@ -32,43 +43,11 @@ _SURNAMES_1 = frozenset(
     "畢單塗駱藍靳鮑華饒繆簡車項連蘆麥婁竇黨宮費衛應臧閔鄔邊師欒隋榮叢鞏遲鄺談荊樂儲鄢勞諶藺樓盤"
     "滿聞厲區闞權強帥樸蓋練豐計晉門雲闕烏裘況鮮戰銀賓陰堯閉"
 )
-_SURNAMES_2 = frozenset(
-    [
-        "欧阳",
-        "司马",
-        "上官",
-        "诸葛",
-        "东方",
-        "皇甫",
-        "尉迟",
-        "公孙",
-        "慕容",
-        "长孙",
-        "宇文",
-        "司徒",
-        "夏侯",
-        "轩辕",
-        "令狐",
-        "端木",
-        "独孤",
-        "南宫",
-        "西门",
-        "百里",
-        "呼延",
-        "澹台",
-        "万俟",
-        "闻人",
-        "申屠",
-        "歐陽",
-        "司馬",
-        "諸葛",
-        "東方",
-        "長孫",
-        "軒轅",
-        "獨孤",
-        "南宮",
-        "西門",
-    ]
+_SURNAMES_2 = _words(
+    """
+    欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 轩辕 令狐 端木 独孤
+    南宫 西门 百里 呼延 澹台 万俟 闻人 申屠 歐陽 司馬 諸葛 東方 長孫 軒轅 獨孤 南宮 西門
+    """
 )
 # Characters that make a Han string a phrase, not a given name: particles, pronouns, verbs of
 # saying and seeing, time words, and the words of section titles and organisation names.
@@ -87,272 +66,50 @@ _JA_NAME = re.compile(rf"([{_HAN}]{{1,3}})[ \u3000]([{_HAN}\u3040-\u30ff]{{1,4}}
 _HANGUL_NAME = re.compile(r"[\uac00-\ud7a3]{2,4}")
 _WORD_NAME = re.compile(r"[^\W\d_][^\W\d_'’.-]*(?:[-'’.][^\W\d_]*)*\.?")
 # Lower-case particles inside names (Ludwig van Beethoven, Ursula von der Leyen, Ana de Armas).
-_PARTICLES = frozenset(
-    [
-        "von",
-        "van",
-        "der",
-        "den",
-        "de",
-        "del",
-        "della",
-        "di",
-        "da",
-        "das",
-        "do",
-        "dos",
-        "du",
-        "la",
-        "le",
-        "ten",
-        "ter",
-        "zu",
-        "bin",
-        "ibn",
-        "al",
-        "el",
-        "y",
-        "e",
-    ]
+_PARTICLES = _words(
+    """
+    von van der den de del della di da das do dos du la le ten ter zu bin ibn al el y e
+    """
 )
 # Articles that are never a capitalised part of a name.
 _ARTICLES = frozenset(["der", "die", "das", "den", "dem", "des", "ein", "eine", "the"])
 # Words that make a capitalised run a title, a role, an organisation or a sentence.
-_NOT_NAME_WORDS = frozenset(
-    [
-        "the",
-        "a",
-        "an",
-        "of",
-        "and",
-        "for",
-        "with",
-        "from",
-        "in",
-        "on",
-        "at",
-        "to",
-        "by",
-        "or",
-        "not",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "this",
-        "that",
-        "our",
-        "your",
-        "staff",
-        "editor",
-        "editors",
-        "editorial",
-        "reporter",
-        "reporters",
-        "writer",
-        "writers",
-        "correspondent",
-        "contributor",
-        "columnist",
-        "bureau",
-        "desk",
-        "team",
-        "newsroom",
-        "news",
-        "media",
-        "online",
-        "digital",
-        "press",
-        "redaktion",
-        "redakteur",
-        "autor",
-        "author",
-        "authors",
-        "from",
-        "said",
-        "autorin",
-        "autoren",
-        "zeitung",
-        "nachrichten",
-        "magazin",
-        "verlag",
-        "agentur",
-        "ag",
-        "gmbh",
-        "inc",
-        "ltd",
-        "llc",
-        "group",
-        "times",
-        "post",
-        "daily",
-        "weekly",
-        "journal",
-        "tribune",
-        "herald",
-        "gazette",
-        "radio",
-        "tv",
-        "television",
-        "network",
-        "channel",
-        "service",
-        "services",
-        "admin",
-        "administrator",
-        "anonymous",
-        "guest",
-        "unknown",
-        "webmaster",
-        "home",
-        "login",
-        "read",
-        "more",
-        "comments",
-        "comment",
-        "share",
-        "follow",
-        "updated",
-        "published",
-        "posted",
-        "photo",
-        "photos",
-        "image",
-        "images",
-        "video",
-        "opinion",
-        "analysis",
-        "sport",
-        "sports",
-        "politics",
-        "business",
-        "world",
-        "local",
-        "international",
-        "latest",
-        "related",
-        "la",
-        "le",
-        "les",
-        "du",
-        "des",
-        "et",
-        "par",
-        "pour",
-        "sur",
-        "avec",
-        "und",
-        "mit",
-        "für",
-        "über",
-        "nach",
-        "bei",
-        "aus",
-        "der",
-        "die",
-        "das",
-        "ein",
-        "eine",
-    ]
+_NOT_NAME_WORDS = _words(
+    """
+    the a an of and for with from in on at to by or not is are was were be this that our your
+    staff editor editors editorial reporter reporters writer writers correspondent contributor
+    columnist bureau desk team newsroom news media online digital press redaktion redakteur
+    autor author authors from said autorin autoren zeitung nachrichten magazin verlag agentur ag
+    gmbh inc ltd llc group times post daily weekly journal tribune herald gazette radio tv
+    television network channel service services admin administrator anonymous guest unknown
+    webmaster home login read more comments comment share follow updated published posted photo
+    photos image images video opinion analysis sport sports politics business world local
+    international latest related la le les du des et par pour sur avec und mit für über nach bei
+    aus der die das ein eine
+    """
 )
 # News agencies: the organisations whose name *is* an author when a page credits it.
-AGENCIES = frozenset(
-    name.strip()
-    for name in [
-        "\n    reuters",
-        "ap",
-        "associated press",
-        "sid",
-        "the associated press",
-        "afp",
-        "agence france-presse",
-        "dpa",
-        "\n    deutsche presse-agentur",
-        "kna",
-        "epd",
-        "sda",
-        "keystone-sda",
-        "apa",
-        "ansa",
-        "efe",
-        "europa press",
-        "bloomberg",
-        "\n    kyodo",
-        "kyodo news",
-        "yonhap",
-        "xinhua",
-        "xinhua news agency",
-        "pa",
-        "pa media",
-        "upi",
-        "aap",
-        "the canadian press",
-        "\n    anadolu",
-        "anadolu ajansı",
-        "tass",
-        "ria novosti",
-        "interfax",
-        "тасс",
-        "риа новости",
-        "интерфакс",
-        "\n    新华社",
-        "新華社",
-        "中新社",
-        "中国新闻社",
-        "中國新聞社",
-        "中央社",
-        "共同通信",
-        "時事通信",
-        "연합뉴스",
-        "뉴시스",
-        "\n    ",
-    ]
-) - {""}
+AGENCIES = _phrases(
+    """
+    reuters|ap|associated press|the associated press|afp|agence france-presse|dpa|sid|
+    deutsche presse-agentur|kna|epd|sda|keystone-sda|apa|ansa|efe|europa press|bloomberg|
+    kyodo|kyodo news|yonhap|xinhua|xinhua news agency|pa|pa media|upi|aap|the canadian press|
+    anadolu|anadolu ajansı|tass|ria novosti|interfax|тасс|риа новости|интерфакс|
+    新华社|新華社|中新社|中国新闻社|中國新聞社|中央社|共同通信|時事通信|연합뉴스|뉴시스
+    """
+)
 # Placeholders that name nobody.
-_PLACEHOLDERS = frozenset(
-    [
-        "admin",
-        "administrator",
-        "root",
-        "guest",
-        "anonymous",
-        "unknown",
-        "staff",
-        "editor",
-        "管理员",
-        "游客",
-        "匿名",
-        "网友",
-        "小编",
-        "编辑部",
-        "本站",
-        "本网",
-        "楼主",
-        "作者",
-        "佚名",
-        "未知",
-        "匿名用户",
-        "system",
-        "webmaster",
-    ]
+_PLACEHOLDERS = _words(
+    """
+    admin administrator root guest anonymous unknown staff editor system webmaster
+    管理员 游客 匿名 网友 小编 编辑部 本站 本网 楼主 作者 佚名 未知 匿名用户
+    """
 )
 # Portals whose name turns up in author fields of pages they syndicate.
-_PORTALS = frozenset(
-    [
-        "网易",
-        "新浪",
-        "搜狐",
-        "腾讯",
-        "凤凰网",
-        "今日头条",
-        "百度",
-        "网易新闻",
-        "新浪新闻",
-        "腾讯新闻",
-        "搜狐新闻",
-        "澎湃新闻",
-    ]
+_PORTALS = _words(
+    """
+    网易 新浪 搜狐 腾讯 凤凰网 今日头条 百度 网易新闻 新浪新闻 腾讯新闻 搜狐新闻 澎湃新闻
+    """
 )
 _ORG_SUFFIX = re.compile(
     r"(?:网|網|报|報|社|台|站|刊|中心|集团|公司|频道|頻道|网络|網絡|论坛|論壇|日报|晚报|新闻|新聞|传媒|媒体)$"
