@@ -134,6 +134,8 @@ def english_page() -> str:
     return (
         "<html lang='en'><head><meta charset='utf-8'><title>City expands bus network | The Daily Ledger</title>"
         "<meta property='og:site_name' content='The Daily Ledger'><meta name='author' content='Staff'></head><body>"
+        "<div><a href='/2024/ferry-fares'><b>Ferry fares frozen</b>"
+        "<span class='byline'>By Ann Smith</span></a></div>"
         "<h1>City expands bus network</h1><p class='dek'>By Jane Doe and John Roe | Reuters</p>"
         f"<article><p>{EN_PARA}</p><p>{EN_PARA}</p></article>"
         "<aside><h2>Related</h2><a href='/2024/other-story'><h3>Mayor opens bridge</h3>"

@@ -98,28 +98,9 @@ _AUTHOR_CLASSES = frozenset({"byline", "author", "writer", "editor-name"})
 _POSTER_CLASSES = frozenset(
     {"authi", "postauthor", "vcard", "fn", "post-author", "entry-author", "author-name"}
 )
+# Host labels that say nothing about the site ("www", top-level and second-level domains).
 _HOST_SUFFIXES = frozenset(
-    [
-        "com",
-        "cn",
-        "net",
-        "org",
-        "gov",
-        "edu",
-        "co",
-        "uk",
-        "de",
-        "at",
-        "ch",
-        "fr",
-        "jp",
-        "kr",
-        "tw",
-        "hk",
-        "info",
-        "news",
-        "www",
-    ]
+    re.findall(r"\w+", "com cn net org gov edu co uk de at ch fr jp kr tw hk info news www")
 )
 
 
@@ -165,7 +146,7 @@ def author_from_page(soup: BeautifulSoup, lines: list[str], sites: Iterable[str]
     """
     sites = tuple(sites)
     for tag in soup.find_all(_is_author_tag):
-        if not isinstance(tag, Tag):
+        if not isinstance(tag, Tag) or _in_teaser(tag):
             continue
         text = text_of(tag)
         if found := author_from_value(text, sites) or poster_from_line(text, sites):
@@ -173,6 +154,13 @@ def author_from_page(soup: BeautifulSoup, lines: list[str], sites: Iterable[str]
         if _is_poster_tag(tag) and is_handle(text, sites):
             return text
     return author_from_lines(lines, sites, teaser_texts=lambda: _teaser_texts(soup))
+
+
+def _in_teaser(tag: Tag) -> bool:
+    """Whether ``tag`` sits inside a link to another page: a related article's byline, not ours."""
+    link = tag.find_parent("a")
+    href = link.get("href") if link is not None else None
+    return isinstance(href, str) and not _AUTHOR_HREF.search(href)
 
 
 def _teaser_texts(soup: BeautifulSoup) -> list[str]:
