@@ -53,7 +53,7 @@ _ROLE_RX = re.compile(_AUTHOR_ROLE + r"(?:\s*[:：/|｜丨]\s*|\s+)?")
 _STOP_RX = re.compile(_STOP_LABEL + r"|\d|[|｜]")
 _LEAD = re.compile(r"^[\s□■●◆◇○★☆▲▼【\[]+")
 # Where a byline's role may start: the line's start or after a separator.
-_BOUNDARY = frozenset(" \t　()（）[]【】|｜:：,，、;；/·•")
+_BOUNDARY = frozenset(" \t　()（）[]【】|｜:：,，、;；/·•□■●◆◇○★☆▲▼—-")
 # 本报讯(记者 王嘉晨) at the start of a news item
 _DATELINE = re.compile(
     r"^(?:本报讯|本报[\u4e00-\u9fff]{0,4}电|[\u4e00-\u9fff]{2,8}讯)\s*[(（]([^)）]{2,40})[)）]"
