@@ -153,6 +153,48 @@ def judge(author: str | None, expected: tuple[str, ...]) -> tuple[bool, bool, bo
     return bool(names), wrong, complete
 
 
+@dataclass
+class Counts:
+    """One language group's figures (see the module docstring)."""
+
+    pages: int = 0
+    with_author: int = 0
+    loaded: int = 0
+    wrong: int = 0
+    complete: int = 0
+
+    @property
+    def precision(self) -> float | None:
+        return 1 - self.wrong / self.loaded if self.loaded else None
+
+    @property
+    def recall(self) -> float | None:
+        return self.complete / self.with_author if self.with_author else None
+
+
+def evaluate(pages: list[AuthorPage], details: bool = False) -> dict[str, Counts]:
+    """Extract every page's author and count it per language group and over "all"."""
+    counts: dict[str, Counts] = defaultdict(Counts)
+    for page in pages:
+        author = extract_article(page.html, page.url).author
+        loaded, wrong, complete = judge(author, page.expected)
+        for group in (page.lang, "all"):
+            row = counts[group]
+            row.pages += 1
+            row.with_author += bool(page.expected)
+            row.loaded += loaded
+            row.wrong += wrong
+            row.complete += complete
+        if details and (loaded or page.expected):
+            mark = "WRONG" if wrong else ("ok" if complete else "miss")
+            print(f"{mark:5} {page.name}: expected {list(page.expected)} loaded {author!r}")
+    return dict(counts)
+
+
+def _fmt(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--details", action="store_true", help="list each page's expected and loaded authors")
@@ -163,29 +205,15 @@ def main(argv: list[str] | None = None) -> int:
     if not args.labelled and not FUNDUS_DIR.is_dir():
         print(f"no Fundus pages at {FUNDUS_DIR}: set FUNDUS_DIR to the dataset folder", file=sys.stderr)
         return 2
-    counts: dict[str, list[int]] = defaultdict(
-        lambda: [0, 0, 0, 0, 0]
-    )  # pages, with, loaded, wrong, complete
-    for page in load_labelled() if args.labelled else load_fundus():
-        author = extract_article(page.html, page.url).author
-        loaded, wrong, complete = judge(author, page.expected)
-        for group in (page.lang, "all"):
-            row = counts[group]
-            row[0] += 1
-            row[1] += bool(page.expected)
-            row[2] += loaded
-            row[3] += wrong
-            row[4] += complete
-        if args.details and (loaded or page.expected):
-            mark = "WRONG" if wrong else ("ok" if complete else "miss")
-            print(f"{mark:5} {page.name}: expected {list(page.expected)} loaded {author!r}")
+    counts = evaluate(load_labelled() if args.labelled else load_fundus(), details=args.details)
     print("| lang | pages | with author | loaded | wrong | precision | recall |")
     print("|---|---:|---:|---:|---:|---:|---:|")
-    for group in sorted(counts, key=lambda g: (g == "all", -counts[g][0])):
-        pages, with_author, loaded, wrong, complete = counts[group]
-        precision = f"{1 - wrong / loaded:.2f}" if loaded else "-"
-        recall = f"{complete / with_author:.2f}" if with_author else "-"
-        print(f"| {group} | {pages} | {with_author} | {loaded} | {wrong} | {precision} | {recall} |")
+    for group in sorted(counts, key=lambda g: (g == "all", -counts[g].pages)):
+        c = counts[group]
+        print(
+            f"| {group} | {c.pages} | {c.with_author} | {c.loaded} | {c.wrong} "
+            f"| {_fmt(c.precision)} | {_fmt(c.recall)} |"
+        )
     return 0
 
 
