@@ -6,6 +6,8 @@ fragments after a role word, section titles, site names); each must now give Non
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from article_etl.clean.byline import author_from_value, is_byline_line, parse_byline, poster_from_line
@@ -209,3 +211,24 @@ def test_handles_are_short_and_never_phrases_or_the_site() -> None:
 def test_byline_lines_are_still_recognised_for_the_body() -> None:
     assert is_byline_line("西江日报记者 王永强 通讯员 赵祖轩")
     assert not is_byline_line("记者注意到,小区里的消防通道已经打通")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "记者" + " 张三" * 40000,
+        "By " + "Jane Doe and " * 20000,
+        "小猪快跑" * 20000 + " 发表于 2023-5-5",
+        "a" + "\x0c" * 40000 + "b",
+    ],
+    ids=["names", "by-names", "poster", "spaces"],
+)
+def test_long_values_are_refused_quickly(text: str) -> None:
+    """Page text can be huge; these functions look at a bounded prefix of work, never quadratic."""
+    start = time.perf_counter()
+    parse_byline(text)
+    author_from_value(text)
+    poster_from_line(text)
+    is_handle(text)
+    is_person_or_agency(text)
+    assert time.perf_counter() - start < 1.0
