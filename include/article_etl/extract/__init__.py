@@ -24,6 +24,7 @@ from article_etl.extract.fields import (
     published_from_page,
     select_text,
     short_lines,
+    site_names,
     split_title,
     text_of,
     title_from_page,
@@ -106,11 +107,12 @@ def extract_article(
     site_name = meta.site_name or (title_suffix if page_title else None)
 
     author = None
+    sites = site_names(site_name, url)
     selected_author = select_text(soup, selectors.author)
     if selected_author is not None:
-        author = author_from_value(text_of(selected_author))
+        author = author_from_value(text_of(selected_author), sites)
     if author is None:
-        names = [name for value in meta.authors if (name := author_from_value(value)) and name != site_name]
+        names = [name for value in meta.authors if (name := author_from_value(value, sites))]
         author = ", ".join(dict.fromkeys(names)) or None
 
     published = None
@@ -128,11 +130,11 @@ def extract_article(
     # From here on ``soup`` is pruned: furniture is gone, so byline/date search sees less noise.
     body = _drop_title(_body(soup, html, meta, selectors, lang), title)
     pruned_lines = meta_lines(soup)
-    author = author or author_from_page(soup, pruned_lines)
+    author = author or author_from_page(soup, pruned_lines, sites)
     published = published or published_from_page(soup, pruned_lines, timezone)
     if author is None or published is None:
         full_lines = short_lines(full_text)
-        author = author or author_from_page(soup, full_lines)
+        author = author or author_from_page(soup, full_lines, sites)
         published = published or published_from_page(soup, full_lines, timezone)
     return ExtractedArticle(
         title=title or None,
