@@ -38,7 +38,16 @@ from article_etl.extract import extract_article
 from bench.eval.dataset import REPO, load_pages
 from bench.eval.metrics import author_names
 
-FUNDUS_DIR = Path(os.environ.get("FUNDUS_DIR", REPO.parent.parent / "shared" / "datasets" / "fundus"))
+def _fundus_dir() -> Path:
+    """$FUNDUS_DIR, else ``shared/datasets/fundus`` beside the checkout (CI's clean clone) or beside
+    its parent (a git worktree one level deeper)."""
+    if os.environ.get("FUNDUS_DIR"):
+        return Path(os.environ["FUNDUS_DIR"])
+    candidates = [base / "shared" / "datasets" / "fundus" for base in (REPO.parent, REPO.parent.parent)]
+    return next((c for c in candidates if c.is_dir()), candidates[0])
+
+
+FUNDUS_DIR = _fundus_dir()
 # When a page declares no language: its country's main language.
 _COUNTRY_LANG = {
     "at": "de", "ch": "de", "de": "de", "li": "de", "lu": "de", "cn": "zh", "tw": "zh", "jp": "ja",
