@@ -38,6 +38,7 @@ from article_etl.extract import extract_article
 from bench.eval.dataset import REPO, load_pages
 from bench.eval.metrics import author_names
 
+
 def _fundus_dir() -> Path:
     """$FUNDUS_DIR, else ``shared/datasets/fundus`` beside the checkout (CI's clean clone) or beside
     its parent (a git worktree one level deeper)."""
