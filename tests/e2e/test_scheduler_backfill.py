@@ -34,7 +34,8 @@ from article_etl.warehouse import get_engine
 from article_etl.warehouse.schema import articles, pipeline_runs, rejects
 from tests.conftest import reachable_engine
 
-pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
+# Three Airflow processes and two day-runs on 2 cores: minutes, not the default 10-minute test limit.
+pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.timeout(1800)]
 
 DAYS = [DEMO_DAY - timedelta(days=1), DEMO_DAY]
 AIRFLOW = str(Path(sys.executable).with_name("airflow"))
@@ -164,6 +165,8 @@ def backfilled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backfilled]
                     "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(_free_port()),
                     "AIRFLOW__SCHEDULER__SCHEDULER_HEARTBEAT_SEC": "1",
                     "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
+                    # Only the backfill's runs: no scheduled run of today competing for the 2 cores.
+                    "AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE": "False",
                 }
             )
             migrate(env)
