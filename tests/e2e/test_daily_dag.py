@@ -14,11 +14,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, select
 
-from article_etl.demo.catalog import BOILERPLATE_MARKERS, DEMO_DAY, SOURCES_FILE, catalog
+from article_etl.demo.catalog import BOILERPLATE_MARKERS, DEMO_DAY, catalog
 from article_etl.demo.site import running_site
-from article_etl.localrun import DagTestResult, airflow_env, dags_test, migrate
+from article_etl.localrun import DagTestResult, dags_test
 from article_etl.warehouse import get_engine
 from article_etl.warehouse.schema import articles, pipeline_runs, rejects
+from tests.e2e.helpers import DEMO_RUN_DATE, demo_airflow
 
 pytestmark = pytest.mark.e2e
 
@@ -55,20 +56,12 @@ def _rows(engine: Engine) -> tuple[list[tuple[object, ...]], ...]:
 def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runs]:
     tmp = tmp_path_factory.mktemp("e2e")
     warehouse = f"sqlite:///{tmp / 'warehouse.db'}"
-    run_date = (DEMO_DAY + timedelta(days=1)).isoformat()
     with running_site() as base_url:
-        env = airflow_env(
-            tmp / "airflow",
-            home=str(tmp / "data"),
-            sources=str(SOURCES_FILE),
-            demo_url=base_url,
-            warehouse_url=warehouse,
-        )
-        migrate(env)
-        first = dags_test(env, run_date)
+        env = demo_airflow(tmp, base_url, warehouse)
+        first = dags_test(env, DEMO_RUN_DATE)
         engine = get_engine(warehouse)
         after_first = _rows(engine)
-        second = dags_test(env, run_date)
+        second = dags_test(env, DEMO_RUN_DATE)
         yield Runs(base_url, engine, first, second, after_first, _rows(engine))
 
 

@@ -10,17 +10,16 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, select
 
-from article_etl.demo.catalog import DEMO_DAY, SOURCES_FILE
 from article_etl.demo.site import running_site
-from article_etl.localrun import DagTestResult, airflow_env, dags_test, migrate
+from article_etl.localrun import DagTestResult, dags_test
 from article_etl.warehouse import get_engine
 from article_etl.warehouse.schema import articles, pipeline_runs
+from tests.e2e.helpers import DEMO_RUN_DATE, demo_airflow
 
 pytestmark = pytest.mark.e2e
 
@@ -41,15 +40,8 @@ def manual(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ManualRuns]:
     tmp = tmp_path_factory.mktemp("manual")
     warehouse = f"sqlite:///{tmp / 'warehouse.db'}"
     with running_site() as base_url:
-        env = airflow_env(
-            tmp / "airflow",
-            home=str(tmp / "data"),
-            sources=str(SOURCES_FILE),
-            demo_url=base_url,
-            warehouse_url=warehouse,
-        )
-        migrate(env)
-        one = dags_test(env, (DEMO_DAY + timedelta(days=1)).isoformat(), conf={"sources": [ONE_SOURCE]})
+        env = demo_airflow(tmp, base_url, warehouse)
+        one = dags_test(env, DEMO_RUN_DATE, conf={"sources": [ONE_SOURCE]})
         old = dags_test(env, OLD_DAY)
         yield ManualRuns(tmp / "airflow", get_engine(warehouse), one, old)
 
@@ -74,7 +66,7 @@ def test_a_run_for_one_source_succeeds_and_loads_only_that_source(manual: Manual
 
 
 def test_mapped_tasks_are_named_by_their_source(manual: ManualRuns) -> None:
-    assert _map_names(manual.airflow_home, (DEMO_DAY + timedelta(days=1)).isoformat()) == {ONE_SOURCE}
+    assert _map_names(manual.airflow_home, DEMO_RUN_DATE) == {ONE_SOURCE}
     assert _map_names(manual.airflow_home, OLD_DAY) == {"xijiang", "luoyang", "harbor"}
 
 

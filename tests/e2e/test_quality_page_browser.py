@@ -11,26 +11,24 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
-from article_etl.demo.catalog import DEMO_DAY, SOURCES_FILE
+from article_etl.demo.catalog import DEMO_DAY
 from article_etl.demo.site import running_site
-from article_etl.localrun import airflow_env, dags_test, migrate
+from article_etl.localrun import dags_test
 from article_etl.warehouse import get_engine
 from article_etl.warehouse.schema import articles
 from tests.conftest import REPO
+from tests.e2e.helpers import DEMO_RUN_DATE, demo_airflow, free_port, wait_until_healthy
 
 pytestmark = pytest.mark.e2e
 
@@ -54,25 +52,6 @@ class Served:
     screenshots: Path
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _wait_healthy(base: str, proc: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"the API server exited ({proc.returncode}): {log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(f"{base}/api/v2/monitor/health", timeout=2):
-                return
-        except (urllib.error.URLError, OSError):
-            time.sleep(1)
-    pytest.fail(f"the API server did not answer in 120 s: {log.read_text()[-3000:]}")
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     if not Path(CHROMIUM).exists():
@@ -84,21 +63,18 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     tmp = tmp_path_factory.mktemp("browser")
     warehouse = f"sqlite:///{tmp / 'warehouse.db'}"
     with running_site() as demo_url:
-        env = airflow_env(
-            tmp / "airflow",
-            home=str(tmp / "data"),
-            sources=str(SOURCES_FILE),
-            demo_url=demo_url,
-            warehouse_url=warehouse,
+        env = demo_airflow(
+            tmp,
+            demo_url,
+            warehouse,
+            AIRFLOW__CORE__PLUGINS_FOLDER=str(REPO / "plugins"),
+            AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS="admin:admin",
         )
-        env["AIRFLOW__CORE__PLUGINS_FOLDER"] = str(REPO / "plugins")
-        env["AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS"] = "admin:admin"
-        migrate(env)
-        run = dags_test(env, (DEMO_DAY + timedelta(days=1)).isoformat())
+        run = dags_test(env, DEMO_RUN_DATE)
         assert run.state == "success", run.output[-5000:]
     airflow = str(Path(sys.executable).with_name("airflow"))
     subprocess.run([airflow, "dags", "reserialize"], env=env, check=True, capture_output=True)
-    port = _free_port()
+    port = free_port()
     log = tmp / "api-server.log"
     with log.open("wb") as out:
         proc = subprocess.Popen(
@@ -110,7 +86,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         )
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait_healthy(base, proc, log)
+        wait_until_healthy(base, proc, log)
         password = json.loads((tmp / "airflow" / "simple_auth_manager_passwords.json.generated").read_text())[
             "admin"
         ]

@@ -12,11 +12,9 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -33,18 +31,13 @@ from article_etl.localrun import DAG_ID, airflow_env, dags_test, migrate
 from article_etl.warehouse import get_engine
 from article_etl.warehouse.schema import articles, pipeline_runs, rejects
 from tests.conftest import reachable_engine
+from tests.e2e.helpers import free_port, wait_until_healthy
 
 # Three Airflow processes and two day-runs on 2 cores: minutes, not the default 10-minute test limit.
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.timeout(1800)]
 
 DAYS = [DEMO_DAY - timedelta(days=1), DEMO_DAY]
 AIRFLOW = str(Path(sys.executable).with_name("airflow"))
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _rows_by_day(engine: Engine) -> dict[str, tuple[list[tuple[str, ...]], ...]]:
@@ -106,19 +99,6 @@ def _backfill_and_wait(env: dict[str, str], *extra: str, expect: int, timeout: f
     pytest.fail(f"the backfill did not finish within {timeout:.0f} s: {_runs(env)}")
 
 
-def _wait_for(url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"the API server exited: {log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(1)
-    pytest.fail(f"the API server did not answer in 120 s: {log.read_text()[-3000:]}")
-
-
 @dataclass
 class Backfilled:
     reference: dict[str, tuple[list[tuple[str, ...]], ...]]
@@ -150,7 +130,7 @@ def backfilled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backfilled]
                 assert result.state == "success", result.output[-5000:]
             reference = _rows_by_day(get_engine(url["ref"]))
 
-            api_port = _free_port()
+            api_port = free_port()
             env = airflow_env(tmp / "airflow", home=str(tmp / "data"), warehouse_url=url["wh"], **common)
             env.update(
                 {
@@ -162,7 +142,7 @@ def backfilled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backfilled]
                     "AIRFLOW__API__PORT": str(api_port),
                     "AIRFLOW__API__HOST": "127.0.0.1",
                     "AIRFLOW__API_AUTH__JWT_SECRET": uuid.uuid4().hex * 2,
-                    "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(_free_port()),
+                    "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(free_port()),
                     "AIRFLOW__SCHEDULER__SCHEDULER_HEARTBEAT_SEC": "1",
                     "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
                     # Only the backfill's runs: no scheduled run of today competing for the 2 cores.
@@ -184,9 +164,7 @@ def backfilled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backfilled]
                         )
                     )
                 if name == "api-server":  # tasks report to it: it must answer before the first task runs
-                    _wait_for(
-                        f"http://127.0.0.1:{api_port}/api/v2/monitor/health", procs[0], tmp / "api-server.log"
-                    )
+                    wait_until_healthy(f"http://127.0.0.1:{api_port}", procs[0], tmp / "api-server.log")
             most = _backfill_and_wait(env, expect=len(DAYS))
             warehouse = get_engine(url["wh"])
             after = _rows_by_day(warehouse)
