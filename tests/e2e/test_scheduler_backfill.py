@@ -75,9 +75,9 @@ def _backfill_and_wait(env: dict[str, str], *extra: str, expect: int, timeout: f
     most runs seen running at once."""
     command = [AIRFLOW, "backfill", "create", "--dag-id", DAG_ID, "--from-date", DAYS[0].isoformat(),
                "--to-date", DAYS[-1].isoformat(), "--max-active-runs", "2", *extra]  # fmt: skip
-    # A backfill whose runs just ended is marked complete by the scheduler's next loop; until then
-    # Airflow refuses a second one for the DAG ("already a running backfill").
-    for _ in range(60):
+    # A backfill whose runs just ended is marked complete by the scheduler within 30 s; until then
+    # Airflow refuses a second one for the DAG (AlreadyRunningBackfill).
+    for _ in range(90):
         created = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
         if created.returncode == 0:
             break
