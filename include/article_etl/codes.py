@@ -37,6 +37,7 @@ WAREHOUSE_REFUSED = "warehouse_refused"
 ROBOTS_DISALLOWED = "robots_disallowed"
 PRIVATE_ADDRESS = "private_address"
 FEED_MALFORMED = "feed_malformed"
+URL_FORM = "url_form"
 
 # What a reject says about an article an earlier run loaded for the same URL (``Reject.evidence``).
 # Only positive evidence takes an article out of the warehouse: the page is gone, or its fresh
@@ -82,4 +83,5 @@ DESCRIPTIONS: dict[str, str] = {
     ROBOTS_DISALLOWED: "the site's robots.txt disallows fetching this URL for our user agent",
     PRIVATE_ADDRESS: "the URL resolves to a loopback, private, link-local or reserved address",
     FEED_MALFORMED: "the feed or sitemap could not be parsed",
+    URL_FORM: "the URL or canonical URL is not an absolute http(s) URL",
 }

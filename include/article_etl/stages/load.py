@@ -53,7 +53,7 @@ def run(
             ds=day.ds,
             batch=list(validated.records(Kind.ARTICLES, Article)),
             partition_rejects=stage_rejects,
-            dq_rows=[dataclasses.asdict(d) for d in validated.records(Kind.DQ_RESULTS, DQResult)],
+            dq_rows=_dq_rows(validated),
             counts=counts,
             run_id=day.run_id,
             near_duplicate_max_distance=settings.checks.near_duplicate_max_distance,
@@ -82,6 +82,16 @@ def _chain(validated: Published, day: Day, source_id: str, root: Path | None) ->
         below = upstream(stage, day, source_id, root, below.manifest)
         chain[stage] = below
     return chain
+
+
+def _dq_rows(validated: Published) -> list[dict[str, Any]]:
+    """The validate stage's results as dq_results rows, limited to the columns the warehouse has
+    (run_id and observed_value arrive with the warehouse's migration; until then they are dropped)."""
+    from article_etl.warehouse.schema import dq_results
+
+    columns = set(dq_results.c.keys())
+    rows = (dataclasses.asdict(d) for d in validated.records(Kind.DQ_RESULTS, DQResult))
+    return [{k: v for k, v in row.items() if k in columns} for row in rows]
 
 
 def _counts(part: Published, out_name: str) -> dict[str, float]:

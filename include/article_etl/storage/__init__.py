@@ -14,6 +14,7 @@ from article_etl.storage.partition import (
     Retention,
     RunPartition,
     Stage,
+    data_docs_folder,
     run_key,
     upstream,
 )
@@ -29,6 +30,7 @@ __all__ = [
     "Stage",
     "StorageError",
     "atomic_writer",
+    "data_docs_folder",
     "data_root",
     "read_jsonl",
     "run_key",

@@ -257,6 +257,12 @@ class Published:
         return {"stage": self.partition.stage.value, "run_id": self.partition.run_id, "attempt": self.attempt}
 
 
+def data_docs_folder(root: Path | None = None) -> Path:
+    """Where Great Expectations writes its Data Docs site (``index.html`` and one page per
+    validation): beside the stage trees, under ARTICLE_ETL_HOME."""
+    return (root or data_root()) / "quality" / "data_docs"
+
+
 def raw_ref(partition: RunPartition, record_id: str) -> str:
     """A reference to a raw capture that stays the same across re-runs of the day: the partition
     (without the run) and the WARC record id, which is derived from the URL, status and bytes."""
