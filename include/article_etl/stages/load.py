@@ -19,6 +19,7 @@ from article_etl.config import Settings
 from article_etl.errors import PermanentError
 from article_etl.records import Article, DQResult, Reject
 from article_etl.run import Day
+from article_etl.stages import verify
 from article_etl.stages.common import stage_attempt
 from article_etl.storage import Kind, Published, RunPartition, Stage, upstream
 
@@ -60,6 +61,7 @@ def run(
         )
         stage.manifest.counts.update({"in": validated.manifest.counts.get("out", 0), "out": result.loaded})
         stage.manifest.extra["warehouse_rejected"] = result.rejected
+    verify.run(get_engine(warehouse), source_id, day, counts, root)  # the warehouse suite, after commit
     # Everything the listing gave: the URLs taken plus the entries discovery itself rejected.
     discovered = int(counts["discover"]["urls"]) + chain[Stage.DISCOVER].manifest.counts.get("rejected", 0)
     rate = result.rejected / discovered if discovered else 0.0
