@@ -208,7 +208,8 @@ def validate(
                         failure = _row_failure(spec, pos, evaluation, rows[start + pos])
                         if failure is not None:
                             outcome.failures.setdefault(start + pos, []).append(failure)
-        if chunks == 1 or not result.success:
+        if not outcome.docs and (number == chunks - 1 or not result.success):
+            # One page per batch: the first chunk that failed, else the last; rendering is slow.
             outcome.docs.append(
                 _write_docs(runtime, result, suite.name, run_name, f"{batch_name}-{number + 1}")
             )
@@ -257,8 +258,11 @@ def _failing_positions(
     """Frame positions of the rows GX listed as unexpected for ``spec``."""
     listed: list[int] = []
     for entry in (res.result or {}).get("unexpected_index_list") or []:
-        key = entry.get(id_column) if isinstance(entry, dict) else entry
-        listed.extend(positions.get(key, []))
+        # Either one entry per row ({id: value, column: value}) or, with unexpected values
+        # excluded, one entry holding every id ({id: [values]}).
+        keys = entry.get(id_column) if isinstance(entry, dict) else entry
+        for key in keys if isinstance(keys, list) else [keys]:
+            listed.extend(positions.get(key, []))
     listed = sorted(set(listed))
     if not spec.keep_first:
         return listed
