@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -163,6 +162,85 @@ def _gx_suite(runtime: _Runtime, suite: Suite) -> Any:
     return gx_suite
 
 
+class SuiteRun:
+    """One suite over one batch, fed a chunk at a time so the caller can stream the batch: each
+    ``chunk`` returns that chunk's failing rows (by position in the chunk) and the caller writes
+    its records out before reading the next; ``finish`` gives the batch's outcome."""
+
+    def __init__(
+        self, suite: Suite, *, context: RuleContext, docs_folder: Path, run_name: str, batch_name: str
+    ):
+        self.suite = suite
+        self.context = context
+        self.run_name = run_name
+        self.batch_name = batch_name
+        self.runtime = _runtime(docs_folder)
+        self.gx_suite = _gx_suite(self.runtime, suite)
+        self.outcome = SuiteOutcome(suite.name)
+        self._summaries = {spec.name: ExpectationSummary(spec.name) for spec in suite.specs}
+        self.outcome.summaries = list(self._summaries.values())
+        self._seen: dict[str, set[Any]] = {}
+        self._order = {spec.name: i for i, spec in enumerate(suite.specs)}
+        self._chunks = 0
+        self._last: Any = None
+
+    def chunk(self, records: Sequence[Any], rows: Sequence[dict[str, Any]]) -> dict[int, list[RowFailure]]:
+        """Validate one chunk (``records[i]`` is the record behind ``rows[i]``)."""
+        import pandas as pd
+
+        frame = pd.DataFrame(list(rows), dtype=object)
+        if frame.empty:
+            frame = pd.DataFrame({c: pd.Series([], dtype=object) for c in _columns(self.suite)})
+        failures: dict[int, list[RowFailure]] = {}
+        with rules.evaluating(records, self.context) as evaluation:
+            result = self.runtime.batch_definition.get_batch(batch_parameters={"dataframe": frame}).validate(
+                self.gx_suite,
+                result_format={
+                    "result_format": "COMPLETE",
+                    "unexpected_index_column_names": [self.suite.id_column],
+                    "return_unexpected_index_query": False,
+                },
+            )
+            positions = _positions(frame, self.suite.id_column)
+            for res in result.results:
+                spec = _spec_of(self.suite, res)
+                _summarise(self._summaries[spec.name], res)
+                if spec.row_level:
+                    for pos in _failing_positions(
+                        spec, res, self.suite.id_column, positions, frame, self._seen
+                    ):
+                        failure = _row_failure(spec, pos, evaluation, rows[pos])
+                        if failure is not None:
+                            failures.setdefault(pos, []).append(failure)
+        for pos, fs in failures.items():
+            fs.sort(key=lambda f: self._order[f.expectation])
+            self.outcome.failures[self.outcome.rows + pos] = fs
+        self._chunks += 1
+        self.outcome.rows += len(rows)
+        if not self.outcome.docs and not result.success:
+            # One page per batch (rendering is slow): the first chunk that failed, else the last.
+            self.outcome.docs.append(self._docs(result))
+            self._last = None
+        elif not self.outcome.docs:
+            self._last = result
+        return failures
+
+    def finish(self) -> SuiteOutcome:
+        """The batch's outcome; validates an empty frame if no chunk came (every expectation is
+        still reported), and renders the last chunk when none failed."""
+        if self._chunks == 0:
+            self.chunk([], [])
+        if not self.outcome.docs and self._last is not None:
+            self.outcome.docs.append(self._docs(self._last))
+        self._last = None
+        return self.outcome
+
+    def _docs(self, result: Any) -> str:
+        return _write_docs(
+            self.runtime, result, self.suite.name, self.run_name, f"{self.batch_name}-{self._chunks}"
+        )
+
+
 def validate(
     suite: Suite,
     records: Sequence[Any],
@@ -174,50 +252,12 @@ def validate(
     batch_name: str,
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
 ) -> SuiteOutcome:
-    """Validate ``rows`` (the columns GX sees; ``records[i]`` is the record behind ``rows[i]``)."""
-    import pandas as pd
-
-    runtime = _runtime(docs_folder)
-    gx_suite = _gx_suite(runtime, suite)
-    outcome = SuiteOutcome(suite.name, rows=len(rows))
-    summaries = {spec.name: ExpectationSummary(spec.name) for spec in suite.specs}
-    outcome.summaries = list(summaries.values())
-    seen_values: dict[str, set[Any]] = {}
-    chunks = max(1, math.ceil(len(rows) / chunk_rows))
-    for number in range(chunks):
-        start = number * chunk_rows
-        chunk_records = records[start : start + chunk_rows]
-        frame = pd.DataFrame(list(rows[start : start + chunk_rows]), dtype=object)
-        if frame.empty:
-            frame = pd.DataFrame({c: pd.Series([], dtype=object) for c in _columns(suite)})
-        with rules.evaluating(chunk_records, context) as evaluation:
-            result = runtime.batch_definition.get_batch(batch_parameters={"dataframe": frame}).validate(
-                gx_suite,
-                result_format={
-                    "result_format": "COMPLETE",
-                    "unexpected_index_column_names": [suite.id_column],
-                    "return_unexpected_index_query": False,
-                },
-            )
-            positions = _positions(frame, suite.id_column)
-            for res in result.results:
-                spec = _spec_of(suite, res)
-                _summarise(summaries[spec.name], res)
-                if spec.row_level:
-                    for pos in _failing_positions(spec, res, suite.id_column, positions, frame, seen_values):
-                        failure = _row_failure(spec, pos, evaluation, rows[start + pos])
-                        if failure is not None:
-                            outcome.failures.setdefault(start + pos, []).append(failure)
-        if not outcome.docs and (number == chunks - 1 or not result.success):
-            # One page per batch: the first chunk that failed, else the last; rendering is slow.
-            outcome.docs.append(
-                _write_docs(runtime, result, suite.name, run_name, f"{batch_name}-{number + 1}")
-            )
-        del frame, result
-    order = {spec.name: i for i, spec in enumerate(suite.specs)}
-    for fs in outcome.failures.values():
-        fs.sort(key=lambda f: order[f.expectation])
-    return outcome
+    """Validate ``rows`` already in memory (the columns GX sees; ``records[i]`` is the record
+    behind ``rows[i]``), ``chunk_rows`` at a time. Streaming callers use ``SuiteRun``."""
+    run = SuiteRun(suite, context=context, docs_folder=docs_folder, run_name=run_name, batch_name=batch_name)
+    for start in range(0, len(rows), chunk_rows):
+        run.chunk(records[start : start + chunk_rows], rows[start : start + chunk_rows])
+    return run.finish()
 
 
 def _columns(suite: Suite) -> list[str]:

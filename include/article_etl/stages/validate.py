@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterable, Iterator
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +38,7 @@ _PAGE_COLUMNS = ("url", "status", "content_type", "size", "encoding", "encoding_
 
 def run(settings: Settings, source_id: str, day: Day, root: Path | None = None) -> dict[str, Any]:
     """Quarantine the rows the suites reject, gate the batch, pass on the rest."""
-    from article_etl.quality.validation import validate
+    from article_etl.quality.validation import DEFAULT_CHUNK_ROWS, SuiteRun, validate
 
     source = settings.source(source_id)
     docs_folder = data_docs_folder(root)
@@ -67,18 +69,26 @@ def run(settings: Settings, source_id: str, day: Day, root: Path | None = None) 
                 stage, page_rows[i]["url"], failures, raw_refs.get(page_rows[i]["url"]), codes.EVIDENCE_NONE
             )
 
-        batch = [a for a in cleaned.records(Kind.ARTICLES, Article) if a.url not in bad_pages]
-        clean_outcome = validate(
+        # The articles stream through in chunks: each chunk's passing records are written before
+        # the next is read, so memory is flat in the batch (the gate below still sees it whole).
+        clean_run = SuiteRun(
             clean_suite(),
-            batch,
-            article_rows(batch),
             context=context,
             docs_folder=docs_folder,
             run_name=run_name,
             batch_name=f"{day.ds}-{source_id}-clean",
         )
-        for i, failures in sorted(clean_outcome.failures.items()):
-            _reject(stage, batch[i].url, failures, raw_refs.get(batch[i].url), codes.EVIDENCE_CONTENT)
+        articles = (a for a in cleaned.records(Kind.ARTICLES, Article) if a.url not in bad_pages)
+        with stage.attempt.writer(Kind.ARTICLES) as out:
+            for chunk in batched(articles, DEFAULT_CHUNK_ROWS):
+                failed = clean_run.chunk(chunk, article_rows(chunk))
+                for i, art in enumerate(chunk):
+                    if i in failed:
+                        _reject(stage, art.url, failed[i], raw_refs.get(art.url), codes.EVIDENCE_CONTENT)
+                    else:
+                        out.write(art)
+                stage.progress(clean_run.outcome.rows, out.count)
+        clean_outcome = clean_run.finish()
         docs = fetch_outcome.docs + clean_outcome.docs
         for page in docs:
             log.info("Data Docs for %s ds=%s: file://%s", source_id, day.ds, page)
@@ -95,10 +105,6 @@ def run(settings: Settings, source_id: str, day: Day, root: Path | None = None) 
                 docs=outcome.docs,
             )
 
-        with stage.attempt.writer(Kind.ARTICLES) as out:
-            for i, art in enumerate(batch):
-                if i not in clean_outcome.failures:
-                    out.write(art)
         with stage.attempt.writer(Kind.DQ_RESULTS) as dq:
             for stage_name, outcome in (("fetch", fetch_outcome), ("clean", clean_outcome)):
                 for summary in outcome.summaries:
@@ -116,8 +122,15 @@ def run(settings: Settings, source_id: str, day: Day, root: Path | None = None) 
                             observed_value=summary.observed_value,
                         )
                     )
-        stage.manifest.counts.update({"in": len(batch), "out": out.count, "pages": len(page_rows)})
+        stage.manifest.counts.update({"in": clean_outcome.rows, "out": out.count, "pages": len(page_rows)})
     return stage.summary(count=out.count)
+
+
+def batched(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    """``items`` in lists of ``size`` (itertools.batched arrives with Python 3.12)."""
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
 
 
 def _reject(stage: StageRun, url: str, failures: list[Any], raw_ref: str | None, evidence: str) -> None:
