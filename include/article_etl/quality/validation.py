@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import logging
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -109,6 +110,8 @@ def _runtime(docs_folder: Path) -> _Runtime:
     if cached is not None:
         return cached
     quiet_gx_logs()
+    # GX imports deprecated stdlib modules (sre_constants, sre_parse): noise in every task log.
+    warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"great_expectations(\.|$)")
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
     from great_expectations.execution_engine import pandas_execution_engine
