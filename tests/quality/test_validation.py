@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -124,3 +125,45 @@ def test_the_gate_names_source_stage_expectation_and_rate(tmp_path: Path) -> Non
         assert part in message
     assert "clean." in message
     assert "Data Docs" in message
+
+
+def test_the_fetch_suite_quarantines_a_page_that_is_not_a_2xx_html_page(tmp_path: Path) -> None:
+    from article_etl.config import Settings
+
+    settings = Settings.model_validate(
+        {"sources": [{"id": "s", "name": "S", "discovery": {"kind": "rss", "url": "http://127.0.0.1/f"}}]}
+    )
+    base = {"status": 200, "content_type": "text/html; charset=gbk", "size": 10, "encoding": "gbk"}
+    rows = [
+        {"url": "http://127.0.0.1/ok", **base, "encoding_method": "meta"},
+        {"url": "http://127.0.0.1/500", **base, "status": 500, "encoding_method": "meta"},
+        {"url": "http://127.0.0.1/pdf", **base, "content_type": "application/pdf", "encoding_method": "meta"},
+        {
+            "url": "http://127.0.0.1/huge",
+            **base,
+            "size": settings.fetch.max_bytes + 1,
+            "encoding_method": "meta",
+        },
+        {"url": "http://127.0.0.1/nodecode", **base, "encoding": None, "encoding_method": None},
+    ]
+    outcome = validate(
+        suites.fetch_suite(settings),
+        rows,
+        rows,
+        context=CONTEXT,
+        docs_folder=tmp_path / "docs",
+        run_name="test-run",
+        batch_name="fetch",
+    )
+    got = {
+        rows[i]["url"].rsplit("/", 1)[1]: (fs[0].expectation, fs[0].code)
+        for i, fs in outcome.failures.items()
+    }
+    assert got == {
+        "500": ("fetch.status_2xx", codes.HTTP_STATUS),
+        "pdf": ("fetch.content_type_html", codes.CONTENT_TYPE),
+        "huge": ("fetch.size_within_limit", codes.TOO_LARGE),
+        "nodecode": ("fetch.encoding_decided", codes.UNDECODABLE),
+    }
+    observed = {s.name: json.loads(s.observed_value) for s in outcome.summaries}
+    assert observed["fetch.status_2xx"] == {"unexpected_fraction": 0.2}
