@@ -52,9 +52,13 @@ def _requeue(args: argparse.Namespace) -> int:
     from article_etl.warehouse import warehouse_url
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
-    result = requeue.run(
-        load_settings(), args.source, args.ds, warehouse_url(args.warehouse), reason=args.reason
-    )
+    try:
+        result = requeue.run(
+            load_settings(), args.source, args.ds, warehouse_url(args.warehouse), reason=args.reason
+        )
+    except RuntimeError as exc:  # a gate, a missing capture: one line, as every stage failure
+        print(f"article-etl: requeue of {args.source} ds={args.ds} failed: {exc}", file=sys.stderr)
+        return 1
     print(
         f"requeue {args.source} ds={args.ds} as run {result.run_id}: {len(result.resolved)} of "
         f"{result.quarantined} quarantined record(s) now load and are marked resolved; "

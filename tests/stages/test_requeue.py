@@ -64,3 +64,18 @@ def test_a_requeue_with_a_fixed_threshold_loads_the_record_and_resolves_its_reje
     assert kept[0]["resolved_at"] is not None
     assert result.run_id.startswith("requeue__")
     assert Day.of(DS).ds == DS
+
+
+def test_a_requeue_without_a_capture_says_so_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from article_etl.demo.catalog import SOURCES_FILE
+
+    monkeypatch.setenv("ARTICLE_ETL_HOME", str(tmp_path))
+    monkeypatch.setenv("ARTICLE_ETL_SOURCES", str(SOURCES_FILE))
+    monkeypatch.setenv("ARTICLE_ETL_DEMO_URL", "http://127.0.0.1:9")
+    warehouse = f"sqlite:///{tmp_path / 'w.db'}"
+    assert cli.main(["rejects", "requeue", "--ds", DS, "--source", "harbor", "--warehouse", warehouse]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1
+    assert "no run of fetch published anything for source harbor" in err[0]
