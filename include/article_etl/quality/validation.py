@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -96,6 +97,9 @@ class _Runtime:
 
 
 _RUNTIMES: dict[Path, _Runtime] = {}
+# A GX context is not thread-safe (its batch definition holds the dataframe of the batch being
+# read): two stages validating in threads of one process take turns.
+_GX_LOCK = threading.RLock()
 
 
 def quiet_gx_logs() -> None:
@@ -106,9 +110,16 @@ def quiet_gx_logs() -> None:
 
 def _runtime(docs_folder: Path) -> _Runtime:
     """The process's Great Expectations set-up for ``docs_folder`` (built once, then reused)."""
-    cached = _RUNTIMES.get(docs_folder)
-    if cached is not None:
-        return cached
+    with _GX_LOCK:
+        cached = _RUNTIMES.get(docs_folder)
+        if cached is not None:
+            return cached
+        runtime = _new_runtime(docs_folder)
+        _RUNTIMES[docs_folder] = runtime
+        return runtime
+
+
+def _new_runtime(docs_folder: Path) -> _Runtime:
     quiet_gx_logs()
     # GX imports deprecated stdlib modules (sre_constants, sre_parse): noise in every task log.
     warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"great_expectations(\.|$)")
@@ -140,9 +151,7 @@ def _runtime(docs_folder: Path) -> _Runtime:
         .add_dataframe_asset("records")
         .add_batch_definition_whole_dataframe("batch")
     )
-    runtime = _Runtime(gx, context, batch_definition, docs_folder)
-    _RUNTIMES[docs_folder] = runtime
-    return runtime
+    return _Runtime(gx, context, batch_definition, docs_folder)
 
 
 def _gx_suite(runtime: _Runtime, suite: Suite) -> Any:
@@ -178,7 +187,8 @@ class SuiteRun:
         self.run_name = run_name
         self.batch_name = batch_name
         self.runtime = _runtime(docs_folder)
-        self.gx_suite = _gx_suite(self.runtime, suite)
+        with _GX_LOCK:
+            self.gx_suite = _gx_suite(self.runtime, suite)
         self.outcome = SuiteOutcome(suite.name)
         self._summaries = {spec.name: ExpectationSummary(spec.name) for spec in suite.specs}
         self.outcome.summaries = list(self._summaries.values())
@@ -195,7 +205,7 @@ class SuiteRun:
         if frame.empty:
             frame = pd.DataFrame({c: pd.Series([], dtype=object) for c in _columns(self.suite)})
         failures: dict[int, list[RowFailure]] = {}
-        with rules.evaluating(records, self.context) as evaluation:
+        with _GX_LOCK, rules.evaluating(records, self.context) as evaluation:
             result = self.runtime.batch_definition.get_batch(batch_parameters={"dataframe": frame}).validate(
                 self.gx_suite,
                 result_format={
@@ -239,9 +249,10 @@ class SuiteRun:
         return self.outcome
 
     def _docs(self, result: Any) -> str:
-        return _write_docs(
-            self.runtime, result, self.suite.name, self.run_name, f"{self.batch_name}-{self._chunks}"
-        )
+        with _GX_LOCK:
+            return _write_docs(
+                self.runtime, result, self.suite.name, self.run_name, f"{self.batch_name}-{self._chunks}"
+            )
 
 
 def validate(
@@ -375,5 +386,5 @@ def _write_docs(runtime: _Runtime, result: Any, suite_name: str, run_name: str, 
     )
     runtime.context.validation_results_store.set(key, result)
     runtime.context.build_data_docs(site_names=[DOCS_SITE], resource_identifiers=[key])
-    pages = sorted((runtime.docs_folder / "validations" / suite_name).glob(f"*/*/{batch_name}.html"))
+    pages = sorted((runtime.docs_folder / "validations" / suite_name).glob(f"{run_name}/*/{batch_name}.html"))
     return str(pages[-1] if pages else runtime.docs_folder / "index.html")
