@@ -14,7 +14,7 @@ $(STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@test -x $(UV) || $(BIN)/python -m pip --version >/dev/null 2>&1 || $(BIN)/python -m ensurepip --default-pip >/dev/null
 	@test -x $(UV) || $(BIN)/python -m pip install --quiet --disable-pip-version-check uv
-	$(UV) pip install --quiet -p $(BIN)/python -r requirements.txt
+	$(UV) pip install --quiet --compile-bytecode -p $(BIN)/python -r requirements.txt
 	$(UV) pip install --quiet -p $(BIN)/python --no-deps -e .
 	@touch $(STAMP)
 

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from article_etl.config import CheckThresholds, ConfigError, Source, load_settings
 
@@ -42,6 +43,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     sub.add_parser("check-config", help="validate the sources file and print its sources")
 
+    _add_rejects_parser(sub)
+
     p = sub.add_parser("demo", help="run the daily DAG once against the local demo site and print the report")
     p.add_argument("--keep", action="store_true", help="keep the throwaway AIRFLOW_HOME for inspection")
 
@@ -70,6 +73,10 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         print(format_report(args.ds, day_report(get_engine(warehouse_url(args.warehouse)), args.ds)))
         return 0
+    if args.command == "rejects":
+        from article_etl.rejects_cli import run_rejects
+
+        return run_rejects(args)
     if args.command == "demo":
         from article_etl.demo_run import run_demo
 
@@ -82,6 +89,29 @@ def _dispatch(args: argparse.Namespace) -> int:
             )
         return 0
     raise AssertionError(args.command)
+
+
+def _add_rejects_parser(sub: Any) -> None:
+    """``article-etl rejects list|show|requeue``: the quarantine from a terminal."""
+    p = sub.add_parser("rejects", help="list, show or requeue quarantined records")
+    rsub = p.add_subparsers(dest="rejects_command", required=True)
+    for name, text in (
+        ("list", "list rejects (unresolved unless --all)"),
+        ("requeue", "replay a day from the capture"),
+    ):
+        q = rsub.add_parser(name, help=text)
+        q.add_argument("--ds", required=name == "requeue", help="the day, YYYY-MM-DD")
+        q.add_argument("--source", required=name == "requeue", help="the source id")
+        q.add_argument("--reason", help="only this reason code (e.g. missing_title)")
+        q.add_argument("--warehouse", help="SQLAlchemy URL (default: ARTICLE_ETL_WAREHOUSE_URL or SQLite)")
+    q = rsub.choices["list"]
+    q.add_argument("--stage", help="only rejects of this stage (fetch, clean, validate, load)")
+    q.add_argument("--all", action="store_true", help="include rejects a requeue resolved")
+    q.add_argument("--limit", type=int, default=200, help="at most this many rows (default 200)")
+    q.add_argument("--json", action="store_true", help="one JSON object per line")
+    q = rsub.add_parser("show", help="show one reject in full")
+    q.add_argument("id", type=int)
+    q.add_argument("--warehouse", help="SQLAlchemy URL (default: ARTICLE_ETL_WAREHOUSE_URL or SQLite)")
 
 
 def _extract(args: argparse.Namespace) -> int:

@@ -43,6 +43,8 @@ FEED_MALFORMED = "feed_malformed"
 # day replaces it with that run's own rejects.
 SOURCE_FAILED = "source_failed"
 
+URL_FORM = "url_form"
+
 # What a reject says about an article an earlier run loaded for the same URL (``Reject.evidence``).
 # Only positive evidence takes an article out of the warehouse: the page is gone, or its fresh
 # content fails a check. An outage (network errors, timeouts, 5xx, 429) says nothing about the
@@ -89,4 +91,5 @@ DESCRIPTIONS: dict[str, str] = {
     ROBOTS_DISALLOWED: "the site's robots.txt disallows fetching this URL for our user agent",
     PRIVATE_ADDRESS: "the URL resolves to a loopback, private, link-local or reserved address",
     FEED_MALFORMED: "the feed or sitemap could not be parsed",
+    URL_FORM: "the URL or canonical URL is not an absolute http(s) URL",
 }

@@ -126,6 +126,9 @@ class Reject:
     # What the reject says about an article loaded earlier for this URL: one of the
     # ``codes.EVIDENCE_*`` values. Only "gone" and "content" take that article out.
     evidence: str = codes.EVIDENCE_CONTENT
+    # The expectation whose failure made this reject (e.g. ``clean.title.mojibake``); None for
+    # rejects a stage decided itself (a 404, an extractor crash).
+    check_name: str | None = None
 
     @classmethod
     def of_article(
@@ -157,3 +160,6 @@ class DQResult:
     element_count: int
     unexpected_count: int
     suite: str
+    run_id: str | None = None
+    # GX's observed value as JSON text (a count, a pair of counts, or the unexpected fraction).
+    observed_value: str | None = None

@@ -12,7 +12,7 @@ from article_etl import codes
 from article_etl.config import Settings
 from article_etl.records import Article, Page, Reject
 from article_etl.run import Day
-from article_etl.stages import clean
+from article_etl.stages import clean, validate
 from article_etl.stages.common import stage_attempt
 from article_etl.storage import Kind, PartitionError, RunPartition, Stage
 from tests.stages.helpers import distinct_paragraphs
@@ -72,8 +72,8 @@ def _publish_pages(root: Path, pages: dict[str, str], day: Day = DAY) -> None:
             )
 
 
-def _outputs(root: Path) -> tuple[dict[str, Article], dict[str, Reject]]:
-    published = RunPartition.of(Stage.CLEAN, DAY, "s", root).published()
+def _outputs(root: Path, stage: Stage = Stage.CLEAN) -> tuple[dict[str, Article], dict[str, Reject]]:
+    published = RunPartition.of(stage, DAY, "s", root).published()
     arts = {a.url.rsplit("/", 1)[1]: a for a in published.records(Kind.ARTICLES, Article)}
     rejs = {r.url.rsplit("/", 1)[1]: r for r in published.records(Kind.REJECTS, Reject)}
     return arts, rejs
@@ -107,17 +107,21 @@ def test_a_page_over_the_time_budget_is_its_own_reject_and_the_rest_go_on(tmp_pa
     assert "extract_budget_seconds" in rejs["huge"].detail
 
 
-def test_failed_checks_are_rejects_with_the_raw_capture_named(tmp_path: Path) -> None:
+def test_failed_checks_are_rejects_of_validate_with_the_raw_capture_named(tmp_path: Path) -> None:
+    """Clean passes a short page on (it is an article); the validate stage's suite quarantines it,
+    naming the expectation, with a pointer to the raw capture for a requeue."""
     _publish_pages(tmp_path, {"ok": _html("Fares frozen"), "short": _html("Short", paragraphs=0)})
     summary = clean.run(SETTINGS, "s", DAY, tmp_path)
-    arts, rejs = _outputs(tmp_path)
+    assert summary["count"] == 2
+    validate.run(SETTINGS, "s", DAY, tmp_path)
+    arts, rejs = _outputs(tmp_path, Stage.VALIDATE)
     assert set(arts) == {"ok"}
     assert rejs["short"].reason in (codes.MISSING_BODY, codes.BODY_TOO_SHORT)
+    assert rejs["short"].check_name == f"clean.body.{rejs['short'].reason}"
     assert rejs["short"].raw_ref == "fetch/ds=2026-11-18/source=s#<urn:uuid:short>"
-    manifest = RunPartition.of(Stage.CLEAN, DAY, "s", tmp_path).published().manifest
-    assert manifest.counts == {"in": 2, "out": 1, "rejected": 1}
-    assert manifest.inputs[0]["stage"] == "fetch"
-    assert summary["count"] == 1
+    manifest = RunPartition.of(Stage.VALIDATE, DAY, "s", tmp_path).published().manifest
+    assert manifest.counts == {"in": 2, "out": 1, "rejected": 1, "pages": 2}
+    assert [ref["stage"] for ref in manifest.inputs] == ["clean"]
 
 
 def test_clean_reads_only_its_own_runs_pages(tmp_path: Path) -> None:

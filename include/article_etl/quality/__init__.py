@@ -1,5 +1,6 @@
-"""Quality stage: reason codes, record checks and the Great Expectations gate.
+"""Quality: one definition of each rule, suites per stage, the batch gate, quarantine and requeue.
 
-``gx_suite`` is deliberately not imported here: importing it must stay cheap, and it pulls in
-Great Expectations only when a batch is validated.
+``rules`` (the rules), ``suites`` (the expectation suites as data) and ``gate`` never import Great
+Expectations; ``validation`` imports it on first use and ``gx_expectations`` holds the custom
+expectation. Nothing here is imported at DAG-parse time.
 """

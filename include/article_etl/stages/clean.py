@@ -1,4 +1,8 @@
-"""Clean: fetched pages -> checked articles; anything that fails becomes a reject.
+"""Clean: fetched pages -> articles; a page that cannot become one is a reject.
+
+The record checks (required fields, encoding, length, window) are not run here but by the
+validate stage's Great Expectations suite, which quarantines what fails them with the
+expectation's name: one definition of each rule, one place that applies it.
 
 Each page is its own unit of failure: an extractor exception, a page over the time budget, a
 value no file or database can store, or a failed check is that page's reject with its code,
@@ -18,7 +22,7 @@ from article_etl.encoding import repair_mojibake, scrub_unstorable
 from article_etl.extract import ExtractedArticle
 from article_etl.extract.budget import ExtractionWorker, ExtractTimeout
 from article_etl.identity import article_id, canonical_url, content_hash
-from article_etl.quality.checks import check_article, split_duplicates
+from article_etl.quality.checks import split_duplicates
 from article_etl.quality.near_duplicates import distance, simhash
 from article_etl.records import Article, Page
 from article_etl.run import Day
@@ -129,13 +133,6 @@ def run(settings: Settings, source_id: str, day: Day, root: Path | None = None) 
                     raw_ref=raw_ref,
                     evidence=codes.EVIDENCE_NONE,
                 )
-                continue
-            failures = check_article(
-                art, thresholds=settings.checks, window=(day.start, day.end), languages=source.languages
-            )
-            if failures:
-                detail = "; ".join(f"{f.code}: {f.detail}" for f in failures)
-                stage.reject(page.url, failures[0].code, detail, raw_ref=raw_ref)
                 continue
             passed.append((art, line))
         lines = {id(a): line for a, line in passed}

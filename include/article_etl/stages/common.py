@@ -93,6 +93,7 @@ class StageRun:
         *,
         raw_ref: str | None = None,
         evidence: str = codes.EVIDENCE_CONTENT,
+        check_name: str | None = None,
     ) -> Reject:
         """Record one reject of this stage (written at once) and return it. Its URL and detail
         lose any secret (defence in depth: fetch already redacts what it reports)."""
@@ -110,6 +111,7 @@ class StageRun:
             raw_ref=raw_ref,
             run_id=self.day.run_id,
             evidence=evidence,
+            check_name=check_name,
         )
         assert self.rejects_out is not None, "reject() is only called inside stage_attempt"
         self.rejects_out.write(rej)

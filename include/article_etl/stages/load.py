@@ -19,6 +19,7 @@ from article_etl.config import Settings
 from article_etl.errors import PermanentError
 from article_etl.records import Article, DQResult, Reject
 from article_etl.run import Day
+from article_etl.stages import verify
 from article_etl.stages.common import stage_attempt
 from article_etl.storage import Kind, Published, RunPartition, Stage, upstream
 
@@ -53,13 +54,14 @@ def run(
             ds=day.ds,
             batch=list(validated.records(Kind.ARTICLES, Article)),
             partition_rejects=stage_rejects,
-            dq_rows=[dataclasses.asdict(d) for d in validated.records(Kind.DQ_RESULTS, DQResult)],
+            dq_rows=_dq_rows(validated),
             counts=counts,
             run_id=day.run_id,
             near_duplicate_max_distance=settings.checks.near_duplicate_max_distance,
         )
         stage.manifest.counts.update({"in": validated.manifest.counts.get("out", 0), "out": result.loaded})
         stage.manifest.extra["warehouse_rejected"] = result.rejected
+    verify.run(get_engine(warehouse), source_id, day, counts, root)  # the warehouse suite, after commit
     # Everything the listing gave: the URLs taken plus the entries discovery itself rejected.
     discovered = int(counts["discover"]["urls"]) + chain[Stage.DISCOVER].manifest.counts.get("rejected", 0)
     rate = result.rejected / discovered if discovered else 0.0
@@ -82,6 +84,16 @@ def _chain(validated: Published, day: Day, source_id: str, root: Path | None) ->
         below = upstream(stage, day, source_id, root, below.manifest)
         chain[stage] = below
     return chain
+
+
+def _dq_rows(validated: Published) -> list[dict[str, Any]]:
+    """The validate stage's results as dq_results rows, limited to the columns the warehouse has
+    (run_id and observed_value arrive with the warehouse's migration; until then they are dropped)."""
+    from article_etl.warehouse.schema import dq_results
+
+    columns = set(dq_results.c.keys())
+    rows = (dataclasses.asdict(d) for d in validated.records(Kind.DQ_RESULTS, DQResult))
+    return [{k: v for k, v in row.items() if k in columns} for row in rows]
 
 
 def _counts(part: Published, out_name: str) -> dict[str, float]:

@@ -257,6 +257,50 @@ class Published:
         return {"stage": self.partition.stage.value, "run_id": self.partition.run_id, "attempt": self.attempt}
 
 
+def latest_published(stage: Stage, ds: str, source_id: str, root: Path | None = None) -> Published:
+    """The newest run of ``stage`` that published for this day and source (for a requeue, which
+    replays what an earlier run captured); PartitionError when no run did."""
+    base = RunPartition(stage, ds, source_id, "-", root or data_root()).partition_folder
+    pointers = sorted(base.glob(f"run=*/{_POINTER}"), key=lambda p: p.stat().st_mtime)
+    if not pointers:
+        raise PartitionError(
+            2, f"no run of {stage.value} published anything for source {source_id}, ds {ds} (under {base})"
+        )
+    folder = pointers[-1].parent / json.loads(pointers[-1].read_text(encoding="utf-8"))["attempt"]
+    manifest = Manifest.from_json((folder / _MANIFEST).read_text(encoding="utf-8"))
+    return RunPartition(stage, ds, source_id, manifest.run_id, root or data_root()).published()
+
+
+def copy_published(source: Published, day: Day, inputs: list[dict[str, str]]) -> Published:
+    """Publish ``source``'s files as the output of the same stage for another run (``day``): a
+    requeue replays an earlier capture under its own run, so the earlier run stays as it was."""
+    target = RunPartition.of(source.partition.stage, day, source.partition.source_id, source.partition.root)
+    attempt = target.begin(day.try_number)
+    for kind in source.manifest.files:
+        shutil.copyfile(source.path(Kind(kind)), attempt.path(Kind(kind)))
+    old = source.manifest
+    manifest = Manifest(
+        stage=old.stage,
+        ds=old.ds,
+        source_id=old.source_id,
+        run_id=day.run_id,
+        try_number=day.try_number,
+        started_at=old.started_at,
+        finished_at=old.finished_at,
+        counts=dict(old.counts),
+        rejects_by_code=dict(old.rejects_by_code),
+        inputs=inputs,
+        extra={**old.extra, "copied_from": {"run_id": old.run_id, "attempt": old.attempt}},
+    )
+    return attempt.publish(manifest)
+
+
+def data_docs_folder(root: Path | None = None) -> Path:
+    """Where Great Expectations writes its Data Docs site (``index.html`` and one page per
+    validation): beside the stage trees, under ARTICLE_ETL_HOME."""
+    return (root or data_root()) / "quality" / "data_docs"
+
+
 def raw_ref(partition: RunPartition, record_id: str) -> str:
     """A reference to a raw capture that stays the same across re-runs of the day: the partition
     (without the run) and the WARC record id, which is derived from the URL, status and bytes."""

@@ -1,0 +1,146 @@
+"""Verify: the warehouse suite after a load, run by the load task once its transaction committed.
+
+Two small frames go through Great Expectations: one row of counts (fetched = cleaned + rejected at
+clean; articles stored for the day = validated - rejected at load) and one row per article of the
+day (its source is a known source; its canonical URL is stored once). Their results are written to
+``dq_results`` under stage ``warehouse`` and rendered as Data Docs.
+
+A failure here is reported, not enforced: the day is committed, and a mismatch can be legitimate
+(an article an earlier run of the same day stored is still there when today's listing dropped it;
+positive evidence only removes articles). The log says so at WARNING with the Data Docs page.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, and_, delete, func, select
+
+from article_etl.quality.rules import RuleContext
+from article_etl.quality.suites import warehouse_suites
+from article_etl.records import DQResult
+from article_etl.run import Day
+from article_etl.storage import data_docs_folder, run_key
+from article_etl.warehouse.schema import articles, dq_results, pipeline_runs, sources
+
+log = logging.getLogger(__name__)
+
+STAGE = "warehouse"
+
+
+def run(
+    engine: Engine, source_id: str, day: Day, counts: dict[str, dict[str, float]], root: Path | None = None
+) -> list[DQResult]:
+    """Validate the warehouse for this day and source; write and return the results."""
+    from article_etl.quality.validation import validate
+
+    count_suite, article_suite = warehouse_suites()
+    count_rows = [_count_row(engine, source_id, day.ds, counts)]
+    article_rows = _article_rows(engine, source_id, day.ds)
+    results: list[DQResult] = []
+    docs: list[str] = []
+    for suite, rows in ((count_suite, count_rows), (article_suite, article_rows)):
+        outcome = validate(
+            suite,
+            rows,
+            rows,
+            context=RuleContext(),
+            docs_folder=data_docs_folder(root),
+            run_name=run_key(day.run_id),
+            batch_name=f"{day.ds}-{source_id}-{suite.name}",
+        )
+        docs += outcome.docs
+        for summary in outcome.summaries:
+            results.append(
+                DQResult(
+                    ds=day.ds,
+                    source_id=source_id,
+                    stage=STAGE,
+                    expectation=summary.name,
+                    success=summary.success,
+                    element_count=summary.element_count,
+                    unexpected_count=summary.unexpected_count,
+                    suite=suite.name,
+                    run_id=day.run_id,
+                    observed_value=summary.observed_value,
+                )
+            )
+    _write(engine, source_id, day.ds, results)
+    failed = [r.expectation for r in results if not r.success]
+    for page in docs:
+        log.info("Data Docs for %s ds=%s (warehouse): file://%s", source_id, day.ds, page)
+    if failed:
+        log.warning(
+            "warehouse checks failed for source %s, ds %s: %s (counts: %s); see the Data Docs above",
+            source_id,
+            day.ds,
+            ", ".join(failed),
+            count_rows[0],
+        )
+    return results
+
+
+def _count_row(
+    engine: Engine, source_id: str, ds: str, counts: dict[str, dict[str, float]]
+) -> dict[str, Any]:
+    """The counts to reconcile, from the manifests (``counts``) and the warehouse itself."""
+    where = and_(articles.c.ds == ds, articles.c.source_id == source_id)
+    with engine.connect() as conn:
+        stored = conn.execute(select(func.count()).select_from(articles).where(where)).scalar_one()
+        load_rejected = conn.execute(
+            select(pipeline_runs.c.value).where(
+                pipeline_runs.c.ds == ds,
+                pipeline_runs.c.source_id == source_id,
+                pipeline_runs.c.stage == "load",
+                pipeline_runs.c.metric == "rejected",
+            )
+        ).scalar()
+    fetched = int(counts["fetch"]["pages"])
+    clean = counts["clean"]
+    return {
+        "source_id": source_id,
+        "fetched": fetched,
+        "cleaned_plus_clean_rejected": int(clean["articles"] + clean["rejected"]),
+        "loaded_for_day": int(stored),
+        "validated_less_load_rejected": int(counts["validate"]["articles"] - (load_rejected or 0)),
+    }
+
+
+def _article_rows(engine: Engine, source_id: str, ds: str) -> list[dict[str, Any]]:
+    """One row per article of the day: whether its source is known, how often its URL is stored."""
+    other = articles.alias("other")
+    copies = (
+        select(func.count())
+        .select_from(other)
+        .where(other.c.canonical_url == articles.c.canonical_url)
+        .scalar_subquery()
+    )
+    query = (
+        select(
+            articles.c.article_id,
+            articles.c.canonical_url,
+            sources.c.source_id.label("known_source"),
+            copies.label("canonical_url_copies"),
+        )
+        .select_from(articles.outerjoin(sources, sources.c.source_id == articles.c.source_id))
+        .where(articles.c.ds == ds, articles.c.source_id == source_id)
+    )
+    with engine.connect() as conn:
+        return [dict(row._mapping) for row in conn.execute(query)]
+
+
+def _write(engine: Engine, source_id: str, ds: str, results: list[DQResult]) -> None:
+    """Replace this partition's warehouse-stage rows of ``dq_results`` (columns the table has)."""
+    columns = set(dq_results.c.keys())
+    rows = [{k: v for k, v in dataclasses.asdict(r).items() if k in columns} for r in results]
+    with engine.begin() as conn:
+        conn.execute(
+            delete(dq_results).where(
+                dq_results.c.ds == ds, dq_results.c.source_id == source_id, dq_results.c.stage == STAGE
+            )
+        )
+        if rows:
+            conn.execute(dq_results.insert(), rows)
