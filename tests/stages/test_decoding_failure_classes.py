@@ -22,7 +22,7 @@ from article_etl import codes
 from article_etl.config import Settings
 from article_etl.records import Article, Page, Reject
 from article_etl.run import Day
-from article_etl.stages import clean, discover, fetch
+from article_etl.stages import clean, discover, fetch, validate
 from article_etl.storage import Kind, RunPartition, Stage
 from tests.stages.helpers import distinct_paragraphs, rss
 
@@ -276,7 +276,8 @@ def _serving(routes: dict[str, tuple[int, list[tuple[str, str]], bytes]]) -> Ite
 def outcome(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> tuple[dict[str, Page], dict[str, Article], dict[str, Reject]]:
-    """Every page through discover, fetch and clean once: (pages, articles, rejects) by file name."""
+    """Every page through discover, fetch, clean and validate once (validate runs the checks):
+    (pages, articles, rejects) by file name."""
     routes: dict[str, tuple[int, list[tuple[str, str]], bytes]] = {}
     with _serving(routes) as base:
         routes.update({f"/{name}": (200, headers, build()) for name, (build, headers) in PAGES.items()})
@@ -287,19 +288,21 @@ def outcome(
         )
         root = tmp_path_factory.mktemp("decoding")
         settings = _settings(f"{base}/feed.xml")
-        for stage in (discover, fetch, clean):
+        for stage in (discover, fetch, clean, validate):
             stage.run(settings, "s", DAY, root)
     fetched = RunPartition.of(Stage.FETCH, DAY, "s", root).published()
     cleaned = RunPartition.of(Stage.CLEAN, DAY, "s", root).published()
+    validated = RunPartition.of(Stage.VALIDATE, DAY, "s", root).published()
 
     def name(url: str) -> str:
         return url.rsplit("/", 1)[1]
 
     pages = {name(p.url): p for p in fetched.records(Kind.PAGES, Page)}
-    articles = {name(a.url): a for a in cleaned.records(Kind.ARTICLES, Article)}
+    articles = {name(a.url): a for a in validated.records(Kind.ARTICLES, Article)}
     rejects = {
         name(r.url): r
-        for r in [*fetched.records(Kind.REJECTS, Reject), *cleaned.records(Kind.REJECTS, Reject)]
+        for part in (fetched, cleaned, validated)
+        for r in part.records(Kind.REJECTS, Reject)
     }
     return pages, articles, rejects
 
@@ -348,7 +351,7 @@ def test_damage_inside_the_body_is_a_replacement_char_reject_with_its_count(outc
     assert pages["inbody.html"].decode_damage == 1
     assert "inbody.html" not in articles
     reject = rejects["inbody.html"]
-    assert (reject.stage, reject.reason) == ("clean", codes.REPLACEMENT_CHAR)
+    assert (reject.stage, reject.reason) == ("validate", codes.REPLACEMENT_CHAR)
     assert "body: 1 U+FFFD characters" in reject.detail
 
 

@@ -42,9 +42,7 @@ def run(settings: Settings, source_id: str, day: Day, root: Path | None = None) 
 
     source = settings.source(source_id)
     docs_folder = data_docs_folder(root)
-    context = RuleContext(
-        thresholds=settings.checks, window=(day.start, day.end), languages=source.languages
-    )
+    context = RuleContext(thresholds=settings.checks, window=(day.start, day.end), languages=source.languages)
     run_name = run_key(day.run_id)
     with stage_attempt(Stage.VALIDATE, settings, source_id, day, root) as stage:
         cleaned = stage.read(RunPartition.of(Stage.CLEAN, day, source_id, root).published())
