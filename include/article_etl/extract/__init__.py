@@ -11,8 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bs4 import BeautifulSoup
-
 from article_etl.clean import clean_body, normalise_text, parse_date
 from article_etl.clean.byline import author_from_value
 from article_etl.config import Selectors
@@ -30,6 +28,7 @@ from article_etl.extract.fields import (
     value_of,
 )
 from article_etl.extract.metadata import PageMetadata, read_metadata
+from article_etl.extract.tree import HtmlElement, body_of, parse, text_content
 
 __all__ = ["ExtractedArticle", "extract_article"]
 
@@ -66,11 +65,11 @@ def _drop_title(body: str, title: str | None) -> str:
     return "\n\n".join(paragraphs[first:])
 
 
-def _body(soup: BeautifulSoup, html: str, meta: PageMetadata, selectors: Selectors, lang: str | None) -> str:
-    selected = select_text(soup, selectors.body)
+def _body(root: HtmlElement, html: str, meta: PageMetadata, selectors: Selectors, lang: str | None) -> str:
+    selected = select_text(root, selectors.body)
     if selected is not None:
         return clean_body("\n".join(b.text for b in text_blocks(selected)), lang)
-    page = clean_body("\n".join(main_content(soup)), lang)
+    page = clean_body("\n".join(main_content(root)), lang)
     if meta.body:
         structured = clean_body(meta.body, lang)
         if len(structured) >= _ARTICLE_BODY_MIN_SHARE * len(page):
@@ -96,17 +95,17 @@ def extract_article(
     decides Latin-script pages that do not declare a language.
     """
     selectors = selectors or Selectors()
-    soup = BeautifulSoup(html, "lxml")
-    meta = read_metadata(soup, url)
+    root = parse(html)
+    meta = read_metadata(root, url)
 
-    page_title, title_suffix = title_from_page(soup)
-    selected_title = select_text(soup, selectors.title)
+    page_title, title_suffix = title_from_page(root)
+    selected_title = select_text(root, selectors.title)
     title = text_of(selected_title) if selected_title is not None else None
     title = title or (split_title(meta.title)[0] if meta.title else None) or page_title
     site_name = meta.site_name or (title_suffix if page_title else None)
 
     author = None
-    selected_author = select_text(soup, selectors.author)
+    selected_author = select_text(root, selectors.author)
     if selected_author is not None:
         author = author_from_value(text_of(selected_author))
     if author is None:
@@ -114,26 +113,26 @@ def extract_article(
         author = ", ".join(dict.fromkeys(names)) or None
 
     published = None
-    selected_date = select_text(soup, selectors.published)
+    selected_date = select_text(root, selectors.published)
     if selected_date is not None:
         published = parse_date(value_of(selected_date), timezone)
     if published is None and meta.published:
         published = parse_date(meta.published, timezone)
 
-    lang = detect_lang(meta.lang, text_of(soup.body or soup), lang_hint)
+    lang = detect_lang(meta.lang, text_of(body_of(root)), lang_hint)
     # Templates put the byline/date in boxes pruning may remove ("location", "top"), so keep
     # the full page's lines as a fallback for after the pruned page has been searched.
     # (Only its text is kept now; it is split into lines only when the pruned page falls short.)
-    full_text = soup.get_text("\n")
-    # From here on ``soup`` is pruned: furniture is gone, so byline/date search sees less noise.
-    body = _drop_title(_body(soup, html, meta, selectors, lang), title)
-    pruned_lines = meta_lines(soup)
-    author = author or author_from_page(soup, pruned_lines)
-    published = published or published_from_page(soup, pruned_lines, timezone)
+    full_text = text_content(root, "\n")
+    # From here on ``root`` is pruned: furniture is gone, so byline/date search sees less noise.
+    body = _drop_title(_body(root, html, meta, selectors, lang), title)
+    pruned_lines = meta_lines(root)
+    author = author or author_from_page(root, pruned_lines)
+    published = published or published_from_page(root, pruned_lines, timezone)
     if author is None or published is None:
         full_lines = short_lines(full_text)
-        author = author or author_from_page(soup, full_lines)
-        published = published or published_from_page(soup, full_lines, timezone)
+        author = author or author_from_page(root, full_lines)
+        published = published or published_from_page(root, full_lines, timezone)
     return ExtractedArticle(
         title=title or None,
         body=body or None,

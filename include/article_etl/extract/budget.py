@@ -1,6 +1,6 @@
 """A wall-clock budget per page: extraction runs in a worker process that is killed when it overruns.
 
-Extraction is pure-Python CPU work (bs4, regexes), which no signal, thread or ``asyncio``
+Extraction is pure-Python CPU work (tree walks, regexes), which no signal, thread or ``asyncio``
 timeout can interrupt, so a page that makes it slow would hold the whole batch. Here each page
 goes to a long-lived worker process over a socket pair; the parent waits ``budget_seconds`` for
 the answer and, past that, kills the worker (SIGTERM, then SIGKILL), raises ``ExtractTimeout`` and

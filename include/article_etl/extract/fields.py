@@ -10,11 +10,10 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from bs4 import BeautifulSoup, Tag
-
 from article_etl.clean.byline import author_from_value, parse_byline
 from article_etl.clean.dates import find_date, parse_date
 from article_etl.clean.text import cjk_ratio, normalise_text, split_spaced
+from article_etl.extract.tree import HtmlElement, is_element, select_first, text_content
 
 # "标题 - 西江网", "标题_洛阳网_县区频道", "Headline | The Daily". A bare "——" is part of
 # Chinese headlines (main title——subtitle), so it only splits when spaced.
@@ -25,17 +24,14 @@ _DATE_CONTEXT = re.compile(
 _MAX_META_LINE = 120
 
 
-def text_of(tag: Tag) -> str:
+def text_of(tag: HtmlElement) -> str:
     """Visible text of one element, whitespace-normalised."""
-    return normalise_text(re.sub(r"\s+", " ", tag.get_text(" ")))
+    return normalise_text(re.sub(r"\s+", " ", text_content(tag, " ")))
 
 
-def select_text(soup: BeautifulSoup, selector: str | None) -> Tag | None:
+def select_text(root: HtmlElement, selector: str | None) -> HtmlElement | None:
     """The first element matching a per-source CSS selector (None when unset or unmatched)."""
-    if not selector:
-        return None
-    found = soup.select_one(selector)
-    return found if isinstance(found, Tag) else None
+    return select_first(root, selector)
 
 
 def split_title(raw: str) -> tuple[str, str | None]:
@@ -49,16 +45,16 @@ def split_title(raw: str) -> tuple[str, str | None]:
     return headline, suffix
 
 
-def title_from_page(soup: BeautifulSoup) -> tuple[str | None, str | None]:
+def title_from_page(root: HtmlElement) -> tuple[str | None, str | None]:
     """The headline from <h1>/<title>, and the site name the <title> suffix gives away.
 
     An <h1> that agrees with the <title> is preferred (it has no suffix); a lone <h1> is next.
     Many Chinese templates put the site logo in an <h1>, so an <h1> that disagrees with a
     <title> loses to it.
     """
-    title_tag = soup.find("title")
-    from_title, site = split_title(text_of(title_tag)) if isinstance(title_tag, Tag) else ("", None)
-    headings = [text_of(h) for h in soup.find_all("h1")]
+    title_tag = next(root.iter("title"), None)
+    from_title, site = split_title(text_of(title_tag)) if title_tag is not None else ("", None)
+    headings = [text_of(h) for h in root.iter("h1")]
     headings = [h for h in headings if len(h) >= 2]
     for heading in headings:
         if from_title and (heading in from_title or from_title in heading):
@@ -69,9 +65,9 @@ def title_from_page(soup: BeautifulSoup) -> tuple[str | None, str | None]:
     return (headings[0] if headings else from_title or None), site
 
 
-def meta_lines(soup: BeautifulSoup) -> list[str]:
+def meta_lines(root: HtmlElement) -> list[str]:
     """Short text lines of the (pruned) page, where bylines and date stamps live."""
-    return short_lines(soup.get_text("\n"))
+    return short_lines(text_content(root, "\n"))
 
 
 def short_lines(text: str) -> list[str]:
@@ -87,21 +83,21 @@ def short_lines(text: str) -> list[str]:
 _AUTHOR_CLASSES = frozenset({"byline", "author", "writer", "editor-name"})
 
 
-def _is_author_tag(tag: Tag) -> bool:
+def _is_author_tag(tag: HtmlElement) -> bool:
     """``[rel~=author], [itemprop=author], .byline, .author, .writer, .editor-name`` — as a predicate,
-    because soupsieve's CSS matching was 15% of extraction time."""
-    classes = tag.get_attribute_list("class")
+    because CSS matching was 15% of extraction time."""
+    classes = (tag.get("class") or "").split()
     return (
-        "author" in tag.get_attribute_list("rel")
+        "author" in (tag.get("rel") or "").split()
         or tag.get("itemprop") == "author"
         or any(c in _AUTHOR_CLASSES for c in classes)
     )
 
 
-def author_from_page(soup: BeautifulSoup, lines: list[str]) -> str | None:
+def author_from_page(root: HtmlElement, lines: list[str]) -> str | None:
     """Reporters from rel=author, byline-classed elements, or a byline line among ``lines``."""
-    for tag in soup.find_all(_is_author_tag):
-        if isinstance(tag, Tag) and (found := author_from_value(text_of(tag))):
+    for tag in root.iter():
+        if is_element(tag) and _is_author_tag(tag) and (found := author_from_value(text_of(tag))):
             return found
     for line in lines:
         if found := parse_byline(line):
@@ -109,9 +105,9 @@ def author_from_page(soup: BeautifulSoup, lines: list[str]) -> str | None:
     return None
 
 
-def published_from_page(soup: BeautifulSoup, lines: list[str], timezone: str) -> datetime | None:
+def published_from_page(root: HtmlElement, lines: list[str], timezone: str) -> datetime | None:
     """The date in <time datetime>, or in a short line (of ``lines``) that reads like a date stamp."""
-    for tag in soup.find_all("time"):
+    for tag in root.iter("time"):
         value = tag.get("datetime") or text_of(tag)
         if isinstance(value, str) and (found := parse_date(value, timezone)):
             return found
@@ -125,7 +121,7 @@ def published_from_page(soup: BeautifulSoup, lines: list[str], timezone: str) ->
     return None  # a bare date inside prose is more often an event than the publication date
 
 
-def value_of(tag: Tag) -> str:
+def value_of(tag: HtmlElement) -> str:
     """A selector match's machine value (datetime/content attribute) or its text."""
     for attr in ("datetime", "content"):
         value = tag.get(attr)
