@@ -71,13 +71,12 @@ def meta_lines(root: HtmlElement) -> list[str]:
 
 
 def short_lines(text: str) -> list[str]:
-    """The normalised short lines of a page's text (see ``meta_lines``)."""
-    lines: list[str] = []
-    for raw in text.split("\n"):
-        line = normalise_text(raw)
-        if line and len(line) <= _MAX_META_LINE:
-            lines.append(line)
-    return lines
+    """The normalised short lines of a page's text (see ``meta_lines``).
+
+    The whole text is normalised once and then split: per-line normalising was 140k calls on
+    the Fundus pages.
+    """
+    return [line for line in normalise_text(text).split("\n") if line and len(line) <= _MAX_META_LINE]
 
 
 _AUTHOR_CLASSES = frozenset({"byline", "author", "writer", "editor-name"})

@@ -70,41 +70,21 @@ def body_of(root: HtmlElement) -> HtmlElement:
     return body if body is not None else root
 
 
-def strings(root: HtmlElement) -> Iterator[str]:
+# All text nodes of a subtree outside never-shown elements, in document order, evaluated in C
+# (a Python walk over the tree was a third of extraction time). Comments are not text() nodes.
+_VISIBLE_TEXT = etree.XPath(
+    "descendant-or-self::text()[not(ancestor::script or ancestor::style or ancestor::template)]",
+    smart_strings=False,
+)
+
+
+def strings(root: HtmlElement) -> list[str]:
     """The visible text pieces under ``root`` in document order (no script/style/template, no
-    comments), iteratively: pages of thousands of unclosed tags nest past the recursion limit."""
+    comments); what bs4's ``strings`` gave."""
     if not is_element(root) or root.tag in _INVISIBLE:
-        return
-    if root.text:
-        yield root.text
-    stack: list[Iterator[object]] = [iter(root)]
-    while stack:
-        child = next(stack[-1], None)
-        if child is None:
-            stack.pop()
-            continue
-        if isinstance(child, HtmlElement) and is_element(child) and child.tag not in _INVISIBLE:
-            if child.text:
-                yield child.text
-            stack.append(_with_tail(child))
-        elif tail := getattr(child, "tail", None):
-            yield tail
-
-
-def _with_tail(element: HtmlElement) -> Iterator[object]:
-    """The element's children, then a marker that yields its tail text."""
-    yield from element
-    if element.tail:
-        yield _Tail(element.tail)
-
-
-class _Tail:
-    """Stands in for an element's tail in ``strings``: not an element, carries only ``tail``."""
-
-    tag = None
-
-    def __init__(self, tail: str) -> None:
-        self.tail = tail
+        return []
+    found = _VISIBLE_TEXT(root)
+    return found if isinstance(found, list) else []
 
 
 def text_content(root: HtmlElement, sep: str = "") -> str:
