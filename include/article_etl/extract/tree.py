@@ -11,7 +11,6 @@ so sets and dicts keyed by elements are safe as long as they hold the elements (
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import lxml.html
 from lxml import etree
