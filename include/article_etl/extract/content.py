@@ -130,6 +130,10 @@ _MIN_BLOCK = 12
 # Never text, wherever they sit (selector-chosen regions are not pruned).
 _SKIP_TEXT = frozenset({"script", "style", "template"})
 _MAX_LINK_DENSITY = 0.5
+# Widening the chosen container (see ``_widen``): levels looked up, and what the wider one must be.
+_WIDEN_LEVELS = 3
+_WIDEN_MAX_LINKS = 0.25
+_WIDEN_MIN_PROSE = 0.75
 
 
 @dataclass
@@ -264,13 +268,16 @@ def _ancestors(tag: HtmlElement, limit: int) -> list[HtmlElement]:
 def best_candidate(root: HtmlElement) -> tuple[HtmlElement | None, list[HtmlElement]]:
     """The highest-scoring container and any siblings that hold more of the same article."""
     scores: dict[HtmlElement, float] = {}
-    stats: dict[HtmlElement, list[int]] = {}  # element -> [text chars, link chars]
+    stats: dict[HtmlElement, list[int]] = {}  # element -> [text chars, link chars, prose chars]
     for block in text_blocks(body_of(root)):
+        prose = len(block.text) >= _MIN_BLOCK and block.link_density <= _MAX_LINK_DENSITY
         for node in _ancestors(block.owner, 30):
-            counts = stats.setdefault(node, [0, 0])
+            counts = stats.setdefault(node, [0, 0, 0])
             counts[0] += len(block.text)
             counts[1] += block.link_chars
-        if len(block.text) < _MIN_BLOCK or block.link_density > _MAX_LINK_DENSITY:
+            if prose:
+                counts[2] += len(block.text)
+        if not prose:
             continue
         owner = block.owner
         start = owner if owner.tag in _TEXT_CONTAINERS else owner.getparent()
@@ -282,12 +289,13 @@ def best_candidate(root: HtmlElement) -> tuple[HtmlElement | None, list[HtmlElem
         return None, []
     final: dict[HtmlElement, float] = {}
     for node, raw in scores.items():
-        text_chars, link_chars = stats.get(node, [1, 0])
+        text_chars, link_chars, _ = stats.get(node, [1, 0, 0])
         density = link_chars / max(text_chars, 1)
         final[node] = (raw + class_weight(node)) * (1 - density)
-    top = max(final, key=lambda k: final[k])
+    best = max(final, key=lambda k: final[k])
+    top = _widen(best, stats)
     siblings: list[HtmlElement] = []
-    threshold = max(10.0, final[top] * 0.3)
+    threshold = max(10.0, final[best] * 0.3)
     parent = top.getparent()
     if parent is not None:
         for sibling in parent:
@@ -299,6 +307,32 @@ def best_candidate(root: HtmlElement) -> tuple[HtmlElement | None, list[HtmlElem
             ):
                 siblings.append(sibling)
     return top, siblings
+
+
+def _widen(top: HtmlElement, stats: dict[HtmlElement, list[int]]) -> HtmlElement:
+    """Climb from the best-scoring container to the ancestor that holds the whole article.
+
+    Templates that wrap every paragraph in its own <div> (or section per ad slot) make one
+    paragraph's wrapper score highest, and the rest of the article sits in its cousins, not its
+    siblings. An ancestor within ``_WIDEN_LEVELS`` that holds at least twice the prose, is mostly
+    prose (not link lists or short items) and is not furniture-named is the article; repeat.
+    """
+    while True:
+        prose = stats.get(top, [0, 0, 0])[2]
+        for node in _ancestors(top, _WIDEN_LEVELS + 1)[1:]:
+            if node.tag in ("body", "html"):
+                return top
+            text_chars, link_chars, node_prose = stats.get(node, [0, 0, 0])
+            if (
+                node_prose >= 2 * max(prose, 1)
+                and link_chars <= _WIDEN_MAX_LINKS * text_chars
+                and node_prose >= _WIDEN_MIN_PROSE * text_chars
+                and class_weight(node) >= 0
+            ):
+                top = node
+                break
+        else:
+            return top
 
 
 def content_paragraphs(nodes: list[HtmlElement]) -> list[str]:
