@@ -18,6 +18,7 @@ from article_etl.extract.content import fallback_content, main_content, text_blo
 from article_etl.extract.fields import (
     author_from_page,
     detect_lang,
+    first_heading,
     meta_lines,
     published_from_page,
     select_text,
@@ -28,6 +29,7 @@ from article_etl.extract.fields import (
     value_of,
 )
 from article_etl.extract.metadata import PageMetadata, read_metadata
+from article_etl.extract.titles import TitleCandidate, choose_title
 from article_etl.extract.tree import HtmlElement, body_of, parse, text_content
 
 __all__ = ["ExtractedArticle", "extract_article"]
@@ -49,6 +51,10 @@ class ExtractedArticle:
     site_name: str | None
     lang: str | None
     canonical_url: str | None
+    # Where title and published_at were read: see ``article_etl.records.Article``; "listed" is the
+    # discovery entry (the clean stage says "feed" or "listing").
+    title_source: str | None = None
+    published_source: str | None = None
 
 
 def _drop_title(body: str, title: str | None) -> str:
@@ -88,21 +94,36 @@ def extract_article(
     selectors: Selectors | None = None,
     timezone: str = "Asia/Shanghai",
     lang_hint: str | None = None,
+    listed_title: str | None = None,
 ) -> ExtractedArticle:
     """Extract title, body, author, date, site name, language and canonical URL from a page.
 
     ``timezone`` reads dates printed without an offset; ``lang_hint`` (the source's language)
-    decides Latin-script pages that do not declare a language.
+    decides Latin-script pages that do not declare a language; ``listed_title`` (the feed's or
+    sitemap's title for this page) is one more title candidate, and the title when the page
+    states none of its own.
     """
     selectors = selectors or Selectors()
     root = parse(html)
     meta = read_metadata(root, url)
 
     page_title, title_suffix = title_from_page(root)
-    selected_title = select_text(root, selectors.title)
-    title = text_of(selected_title) if selected_title is not None else None
-    title = title or (split_title(meta.title)[0] if meta.title else None) or page_title
     site_name = meta.site_name or (title_suffix if page_title else None)
+    selected_title = select_text(root, selectors.title)
+    candidates = [
+        TitleCandidate(text, source)
+        for text, source in (
+            (text_of(selected_title) if selected_title is not None else None, "selector"),
+            (split_title(meta.headline)[0] if meta.headline else None, "jsonld"),
+            (split_title(meta.social_title)[0] if meta.social_title else None, "meta"),
+            (page_title, "page"),
+            (first_heading(root), "page"),
+            (normalise_text(listed_title) if listed_title else None, "listed"),
+        )
+        if text
+    ]
+    chosen = choose_title(candidates, site_name=site_name, url=url)
+    title = chosen.text if chosen else None
 
     author = None
     selected_author = select_text(root, selectors.author)
@@ -113,11 +134,14 @@ def extract_article(
         author = ", ".join(dict.fromkeys(names)) or None
 
     published = None
+    published_source: str | None = None
     selected_date = select_text(root, selectors.published)
     if selected_date is not None:
         published = parse_date(value_of(selected_date), timezone)
+        published_source = "selector" if published else None
     if published is None and meta.published:
         published = parse_date(meta.published, timezone)
+        published_source = meta.published_from if published else None
 
     lang = detect_lang(meta.lang, text_of(body_of(root)), lang_hint)
     # Templates put the byline/date in boxes pruning may remove ("location", "top"), so keep
@@ -134,6 +158,8 @@ def extract_article(
         author = author or author_from_page(root, full_lines)
         published = published or published_from_page(root, full_lines, timezone)
     return ExtractedArticle(
+        title_source=chosen.source if chosen else None,
+        published_source=published_source or ("page" if published else None),
         title=title or None,
         body=body or None,
         author=author,

@@ -13,6 +13,7 @@ from datetime import datetime
 from article_etl.clean.byline import author_from_value, parse_byline
 from article_etl.clean.dates import find_date, parse_date
 from article_etl.clean.text import cjk_ratio, normalise_text, split_spaced
+from article_etl.extract.titles import POWERED_BY
 from article_etl.extract.tree import HtmlElement, is_element, select_first, text_content
 
 # "标题 - 西江网", "标题_洛阳网_县区频道", "Headline | The Daily". A bare "——" is part of
@@ -40,6 +41,10 @@ def split_title(raw: str) -> tuple[str, str | None]:
     parts = [p for p in split_spaced(_TITLE_SPLIT, raw) if p.strip()]
     if len(parts) < 2:
         return raw, None
+    # "Thread - Board - Forum - Powered by Discuz! Archiver": the credit is never the headline.
+    parts = [p for p in parts if not POWERED_BY.search(p)] or parts
+    if len(parts) < 2:
+        return parts[0], None
     headline = max(parts, key=len)
     suffix = parts[-1] if parts[-1] != headline else parts[0]
     return headline, suffix
@@ -63,6 +68,14 @@ def title_from_page(root: HtmlElement) -> tuple[str | None, str | None]:
         return from_title, site  # "headline - site": a real article title, unlike a logo <h1>
     # A <title> without a site suffix is often the section's name ("安阳日报数字报").
     return (headings[0] if headings else from_title or None), site
+
+
+def first_heading(root: HtmlElement) -> str | None:
+    """The first <h1> with at least two characters: the headline as the reader sees it."""
+    for heading in root.iter("h1"):
+        if len(text := text_of(heading)) >= 2:
+            return text
+    return None
 
 
 def meta_lines(root: HtmlElement) -> list[str]:

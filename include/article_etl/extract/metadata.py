@@ -50,6 +50,11 @@ class PageMetadata:
     body: str | None = None
     lang: str | None = None
     canonical_url: str | None = None
+    # The same title split by where it was stated (``title`` is the first of them), and where
+    # ``published`` was stated: "jsonld" or "meta".
+    headline: str | None = None
+    social_title: str | None = None
+    published_from: str | None = None
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -134,12 +139,19 @@ def read_metadata(root: HtmlElement, url: str) -> PageMetadata:
     html_lang = (
         root.get("lang") or root.get("xml:lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang")
     )
+    headline = _first_str(ld.get("headline"))
+    social_title = _first_str(meta.get("og:title"), meta.get("twitter:title"))
+    ld_published = _first_str(ld.get("datePublished"))
+    meta_published = _first_str(*(meta.get(k) for k in _PUBLISHED_META))
     return PageMetadata(
-        title=_first_str(ld.get("headline"), meta.get("og:title"), meta.get("twitter:title")),
+        title=headline or social_title,
         site_name=_first_str(meta.get("og:site_name"), publisher_name, meta.get("application-name")),
         authors=authors,
-        published=_first_str(ld.get("datePublished"), *(meta.get(k) for k in _PUBLISHED_META)),
+        published=ld_published or meta_published,
         body=_first_str(ld.get("articleBody")),
         lang=_first_str(html_lang, ld.get("inLanguage"), meta.get("content-language"), meta.get("og:locale")),
         canonical_url=canonical,
+        headline=headline,
+        social_title=social_title,
+        published_from="jsonld" if ld_published else ("meta" if meta_published else None),
     )
