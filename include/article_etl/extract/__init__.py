@@ -29,6 +29,7 @@ from article_etl.extract.fields import (
     value_of,
 )
 from article_etl.extract.metadata import PageMetadata, read_metadata
+from article_etl.extract.structured import usable_article_body
 from article_etl.extract.titles import TitleCandidate, choose_title
 from article_etl.extract.tree import HtmlElement, body_of, parse, text_content
 
@@ -71,12 +72,14 @@ def _drop_title(body: str, title: str | None) -> str:
     return "\n\n".join(paragraphs[first:])
 
 
-def _body(root: HtmlElement, html: str, meta: PageMetadata, selectors: Selectors, lang: str | None) -> str:
+def _body(
+    root: HtmlElement, html: str, meta: PageMetadata, selectors: Selectors, lang: str | None, page_text: str
+) -> str:
     selected = select_text(root, selectors.body)
     if selected is not None:
         return clean_body("\n".join(b.text for b in text_blocks(selected)), lang)
     page = clean_body("\n".join(main_content(root)), lang)
-    if meta.body:
+    if meta.body and usable_article_body(meta.body, page_text):
         structured = clean_body(meta.body, lang)
         if len(structured) >= _ARTICLE_BODY_MIN_SHARE * len(page):
             return structured
@@ -149,7 +152,7 @@ def extract_article(
     # (Only its text is kept now; it is split into lines only when the pruned page falls short.)
     full_text = text_content(root, "\n")
     # From here on ``root`` is pruned: furniture is gone, so byline/date search sees less noise.
-    body = _drop_title(_body(root, html, meta, selectors, lang), title)
+    body = _drop_title(_body(root, html, meta, selectors, lang, full_text), title)
     pruned_lines = meta_lines(root)
     author = author or author_from_page(root, pruned_lines)
     published = published or published_from_page(root, pruned_lines, timezone)
