@@ -179,3 +179,37 @@ def test_clean_stage_records_where_title_and_date_came_from(kind: str, expected:
     art = build_article(source, page, "2024-03-05", extract_article)
     assert (art.title, art.title_source) == (HEADLINE, expected)
     assert (art.published_at, art.published_source) == (listed_at, expected)
+
+
+PARA2 = "街道还组建了由退休干部和志愿者组成的议事小组，每月收集居民意见，对停车、绿化和垃圾分类等问题逐一研究，拿出解决办法。"
+REPLY = (
+    "楼主说得对，我们小区也是这样，晚上八点以后根本找不到车位，物业也不管，希望社区能出面协调解决这个问题。"
+)
+
+
+def test_discuz_archiver_body_is_the_first_post_not_the_replies() -> None:
+    html = gbk_page(
+        "<title>小区停车难怎么办 - 业主论坛 - 城东社区 - Powered by Discuz! Archiver</title>",
+        "<div id='nav'><a href='index.php'>城东社区</a> &rsaquo; <a href='?fid-2'>业主论坛</a></div>"
+        "<div id='content'>"
+        f"<p class='author'><strong>老张</strong> 发表于 2024-3-5 10:12</p>{PARA}<br />{PARA2}<br />"
+        f"<p class='author'><strong>小李</strong> 发表于 2024-3-5 11:40</p>{REPLY}<br />"
+        f"<p class='author'><strong>王姐</strong> 发表于 2024-3-5 12:02</p>{REPLY}王姐补充。<br />"
+        "</div><div id='end'> 查看完整版本: [-- <a href='tid-1.html'>小区停车难怎么办</a> --]</div>"
+        "<div id='footer'>Powered by <strong><a href='http://www.discuz.net'>Discuz! Archiver</a></strong></div>",
+    )
+    art = extract(html, url="https://bbs.example.cn/archiver/tid-1.html")
+    assert art.body == f"{PARA}\n\n{PARA2}"
+    assert art.title == "小区停车难怎么办"
+
+
+def test_discuz_thread_page_body_is_the_first_postmessage() -> None:
+    html = gbk_page(
+        "<title>小区停车难怎么办 - 业主论坛 - 城东社区</title>",
+        "<div id='postlist'>"
+        f"<table id='pid1'><tr><td class='pls'>老张</td><td class='t_f' id='postmessage_1'>{PARA}<br />{PARA2}</td></tr></table>"
+        f"<table id='pid2'><tr><td class='pls'>小李</td><td class='t_f' id='postmessage_2'>{REPLY}</td></tr></table>"
+        "</div>",
+    )
+    art = extract(html, url="https://bbs.example.cn/thread-1-1-1.html")
+    assert art.body == f"{PARA}\n\n{PARA2}"

@@ -29,6 +29,7 @@ from article_etl.extract.fields import (
     value_of,
 )
 from article_etl.extract.metadata import PageMetadata, read_metadata
+from article_etl.extract.forum import first_post
 from article_etl.extract.structured import usable_article_body
 from article_etl.extract.titles import TitleCandidate, choose_title
 from article_etl.extract.tree import HtmlElement, body_of, parse, text_content
@@ -78,6 +79,9 @@ def _body(
     selected = select_text(root, selectors.body)
     if selected is not None:
         return clean_body("\n".join(b.text for b in text_blocks(selected)), lang)
+    post = first_post(root)
+    if post is not None:  # a forum thread: the article is the opening post, not the replies
+        return clean_body("\n".join(b.text for b in text_blocks(post)), lang)
     page = clean_body("\n".join(main_content(root)), lang)
     if meta.body and usable_article_body(meta.body, page_text):
         structured = clean_body(meta.body, lang)
