@@ -28,8 +28,8 @@ from article_etl.extract.fields import (
     title_from_page,
     value_of,
 )
-from article_etl.extract.metadata import PageMetadata, read_metadata
 from article_etl.extract.forum import first_post
+from article_etl.extract.metadata import PageMetadata, read_metadata
 from article_etl.extract.structured import usable_article_body
 from article_etl.extract.titles import TitleCandidate, choose_title
 from article_etl.extract.tree import HtmlElement, body_of, parse, text_content
