@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from article_etl.extract.tree import HtmlElement, body_of, is_element
 
@@ -152,8 +153,12 @@ class Block:
 def class_weight(tag: HtmlElement) -> int:
     """+25 for names that mean "article" (content, TRS_Editor, article-con), -25 for furniture."""
     names = f"{tag.get('id') or ''} {tag.get('class') or ''}"
-    if not names.strip():
-        return 0
+    return _names_weight(names) if names.strip() else 0
+
+
+@lru_cache(maxsize=4096)
+def _names_weight(names: str) -> int:
+    """The weight of one id+class string; cached, since a page repeats a few class names a lot."""
     tokens = [t for t in _TOKEN_SPLIT.split(names.lower()) if t]
     negative = any(t in _NEGATIVE_EXACT or t.startswith(_NEGATIVE_PREFIX) for t in tokens)
     positive = any(t in _POSITIVE_EXACT or t.startswith(_POSITIVE_PREFIX) for t in tokens)

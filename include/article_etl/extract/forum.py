@@ -11,7 +11,13 @@ from __future__ import annotations
 
 from copy import deepcopy
 
+from lxml import etree
+
 from article_etl.extract.tree import HtmlElement, is_element
+
+# Evaluated in C: a Python walk over every element to look at its id was 11% of extraction time.
+_POST_MESSAGE = etree.XPath("//*[starts-with(@id, 'postmessage_')]")
+_CONTENT = etree.XPath("//div[@id='content']")
 
 
 def first_post(root: HtmlElement) -> HtmlElement | None:
@@ -20,12 +26,13 @@ def first_post(root: HtmlElement) -> HtmlElement | None:
     For the Archiver the first post is cut out of ``#content`` into a detached element (the
     page tree is not changed), so the caller can read it like any other container.
     """
-    for element in root.iter():
-        if is_element(element) and (element.get("id") or "").startswith("postmessage_"):
-            return element
-    content = next((el for el in root.iter("div") if el.get("id") == "content"), None)
-    if content is None:
+    posts = _POST_MESSAGE(root)
+    if isinstance(posts, list) and posts:
+        return posts[0]  # type: ignore[no-any-return]
+    found = _CONTENT(root)
+    if not isinstance(found, list) or not found:
         return None
+    content = found[0]
     authors = [el for el in content if is_element(el) and "author" in (el.get("class") or "").split()]
     if len(authors) < 2:
         return None
