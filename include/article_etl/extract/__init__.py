@@ -38,6 +38,8 @@ __all__ = ["ExtractedArticle", "extract_article"]
 
 # Below this many characters the scorer probably missed the article; ask trafilatura.
 _FALLBACK_BELOW = 150
+# Raw body characters read for language detection (it looks at 3,000 normalised ones).
+_LANG_SAMPLE = 20_000
 # JSON-LD articleBody shorter than this share of the page text is a teaser, not the article.
 _ARTICLE_BODY_MIN_SHARE = 0.5
 
@@ -150,7 +152,12 @@ def extract_article(
         published = parse_date(meta.published, timezone)
         published_source = meta.published_from if published else None
 
-    lang = detect_lang(meta.lang, text_of(body_of(root)), lang_hint)
+    # detect_lang reads the first 3,000 characters; normalising the whole body for it was waste.
+    lang = detect_lang(
+        meta.lang,
+        normalise_text(" ".join(text_content(body_of(root), " ")[:_LANG_SAMPLE].split())),
+        lang_hint,
+    )
     # Templates put the byline/date in boxes pruning may remove ("location", "top"), so keep
     # the full page's lines as a fallback for after the pruned page has been searched.
     # (Only its text is kept now; it is split into lines only when the pruned page falls short.)
