@@ -212,6 +212,11 @@ def main() -> None:
     for row in extraction_time_by_page_size():
         print(json.dumps({"extraction_time_vs_page_size": row}, ensure_ascii=False))
     print(json.dumps({"extraction_worker": extraction_worker_figures()}))
+    # Extraction speed on the Fundus pages, ours beside the other extractors and bare parses.
+    sys.path.insert(0, str(REPO))
+    from bench.extract_speed import extraction_speed_rows
+
+    extraction_speed_rows()
     # Fetch speed on a loopback site, ours next to bare requests/httpx loops (prints its own rows).
     sys.path.insert(0, str(REPO))
     from bench.fetch_speed import fetch_speed_rows

@@ -28,8 +28,18 @@ if __package__ in (None, ""):  # run as a script: make ``bench`` importable from
 from bench.eval import metrics
 from bench.eval.dataset import LabelledPage, load_pages
 from bench.eval.extractors import EXTRACTORS, Extractor, Prediction
+from bench.eval.fundus import available as fundus_available
+from bench.eval.fundus import fundus_dir, fundus_pages
 
-GROUPS = ("zh", "en", "all")
+SETS = ("labelled", "fundus")
+
+
+def groups_of(pages: list[LabelledPage]) -> list[str]:
+    """The language groups of a set, biggest first, then "all"."""
+    counts: dict[str, int] = {}
+    for page in pages:
+        counts[page.lang] = counts.get(page.lang, 0) + 1
+    return [*sorted(counts, key=lambda lang: (-counts[lang], lang)), "all"]
 
 
 @dataclass
@@ -121,7 +131,7 @@ def run_extractor(name: str, extract: Extractor, pages: list[LabelledPage], pass
         for page, (pred, error), times in zip(pages, first, timings, strict=True)
     ]
     run = ExtractorRun(name, results)
-    for group in GROUPS:
+    for group in groups_of(pages):
         members = [r for r in results if group == "all" or r.lang == group]
         if members:
             run.summaries[group] = summarise(members)
@@ -151,14 +161,14 @@ def summarise(results: list[PageResult]) -> Summary:
 def evaluate(
     names: list[str] | None = None, passes: int = 3, pages: list[LabelledPage] | None = None
 ) -> list[ExtractorRun]:
-    """Run the named extractors (all by default) over the labelled set."""
+    """Run the named extractors (all by default) over ``pages`` (default: our labelled set)."""
     pages = load_pages() if pages is None else pages
     chosen = names or list(EXTRACTORS)
     return [run_extractor(name, EXTRACTORS[name], pages, passes) for name in chosen]
 
 
-def markdown_table(runs: list[ExtractorRun]) -> str:
-    """The summary table, one row per extractor and page group."""
+def markdown_table(runs: list[ExtractorRun], min_pages: int = 1) -> str:
+    """The summary table, one row per extractor and page group (groups of ``min_pages`` or more)."""
     head = (
         "| extractor | pages | lang | body P | body R | body F1 | title | author | date | date/day | pages/s |\n"
         "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"
@@ -166,6 +176,8 @@ def markdown_table(runs: list[ExtractorRun]) -> str:
     rows = [head]
     for run in runs:
         for group, s in run.summaries.items():
+            if s.pages < min_pages and group != "all":
+                continue
             rows.append(
                 f"| {run.name} | {s.pages} | {group} | {s.precision:.3f} | {s.recall:.3f} | {s.f1:.3f} "
                 f"| {s.title:.2f} | {s.author:.2f} | {s.date:.2f} | {s.date_day:.2f} "
@@ -211,21 +223,39 @@ def main(argv: list[str] | None = None) -> int:
         "--only", help=f"comma-separated extractors to run (default all: {','.join(EXTRACTORS)})"
     )
     parser.add_argument("--details", action="store_true", help="also print per-page scores")
+    parser.add_argument(
+        "--set",
+        choices=(*SETS, "both"),
+        default="both",
+        help="labelled: our own pages; fundus: the shared Fundus pages; both (default)",
+    )
+    parser.add_argument(
+        "--min-group", type=int, default=3, help="print language groups with at least this many pages (3)"
+    )
     args = parser.parse_args(argv)
     names = [n.strip() for n in args.only.split(",")] if args.only else None
     unknown = [n for n in names or [] if n not in EXTRACTORS]
     if unknown:
         parser.error(f"unknown extractor(s): {', '.join(unknown)}")
-    runs = evaluate(names, args.passes)
-    print(markdown_table(runs))
-    if args.details:
-        print()
-        print(details_table(runs))
-    errors = [(run.name, r.page, r.error) for run in runs for r in run.results if r.error]
-    for name, page, error in errors:
-        print(f"warning: {name} raised on {page}: {error}", file=sys.stderr)
+    chosen = SETS if args.set == "both" else (args.set,)
+    numbers: dict[str, object] = {}
+    for set_name in chosen:
+        if set_name == "fundus" and not fundus_available():
+            print(f"skipped the Fundus set: no pages under {fundus_dir()} (set $ARTICLE_ETL_FUNDUS_DIR)")
+            continue
+        pages = fundus_pages() if set_name == "fundus" else load_pages()
+        runs = evaluate(names, args.passes, pages)
+        print(f"\n### {set_name}: {len(pages)} pages\n")
+        print(markdown_table(runs, args.min_group))
+        if args.details:
+            print()
+            print(details_table(runs))
+        errors = [(run.name, r.page, r.error) for run in runs for r in run.results if r.error]
+        for name, page, error in errors:
+            print(f"warning: {name} raised on {page}: {error}", file=sys.stderr)
+        numbers[set_name] = to_json(runs)
     if args.json:
-        args.json.write_text(json.dumps(to_json(runs), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        args.json.write_text(json.dumps(numbers, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return 0
 
 

@@ -300,9 +300,7 @@ def outcome(
     pages = {name(p.url): p for p in fetched.records(Kind.PAGES, Page)}
     articles = {name(a.url): a for a in validated.records(Kind.ARTICLES, Article)}
     rejects = {
-        name(r.url): r
-        for part in (fetched, cleaned, validated)
-        for r in part.records(Kind.REJECTS, Reject)
+        name(r.url): r for part in (fetched, cleaned, validated) for r in part.records(Kind.REJECTS, Reject)
     }
     return pages, articles, rejects
 

@@ -11,8 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bs4 import BeautifulSoup
-
 from article_etl.clean import clean_body, normalise_text, parse_date
 from article_etl.clean.byline import author_from_value
 from article_etl.config import Selectors
@@ -20,6 +18,7 @@ from article_etl.extract.content import fallback_content, main_content, text_blo
 from article_etl.extract.fields import (
     author_from_page,
     detect_lang,
+    first_heading,
     meta_lines,
     published_from_page,
     select_text,
@@ -30,12 +29,18 @@ from article_etl.extract.fields import (
     title_from_page,
     value_of,
 )
+from article_etl.extract.forum import first_post
 from article_etl.extract.metadata import PageMetadata, read_metadata
+from article_etl.extract.structured import usable_article_body
+from article_etl.extract.titles import TitleCandidate, choose_title
+from article_etl.extract.tree import HtmlElement, body_of, parse, text_content
 
 __all__ = ["ExtractedArticle", "extract_article"]
 
 # Below this many characters the scorer probably missed the article; ask trafilatura.
 _FALLBACK_BELOW = 150
+# Raw body characters read for language detection (it looks at 3,000 normalised ones).
+_LANG_SAMPLE = 20_000
 # JSON-LD articleBody shorter than this share of the page text is a teaser, not the article.
 _ARTICLE_BODY_MIN_SHARE = 0.5
 
@@ -51,6 +56,10 @@ class ExtractedArticle:
     site_name: str | None
     lang: str | None
     canonical_url: str | None
+    # Where title and published_at were read: see ``article_etl.records.Article``; "listed" is the
+    # discovery entry (the clean stage says "feed" or "listing").
+    title_source: str | None = None
+    published_source: str | None = None
 
 
 def _drop_title(body: str, title: str | None) -> str:
@@ -67,12 +76,17 @@ def _drop_title(body: str, title: str | None) -> str:
     return "\n\n".join(paragraphs[first:])
 
 
-def _body(soup: BeautifulSoup, html: str, meta: PageMetadata, selectors: Selectors, lang: str | None) -> str:
-    selected = select_text(soup, selectors.body)
+def _body(
+    root: HtmlElement, html: str, meta: PageMetadata, selectors: Selectors, lang: str | None, page_text: str
+) -> str:
+    selected = select_text(root, selectors.body)
     if selected is not None:
         return clean_body("\n".join(b.text for b in text_blocks(selected)), lang)
-    page = clean_body("\n".join(main_content(soup)), lang)
-    if meta.body:
+    post = first_post(root)
+    if post is not None:  # a forum thread: the article is the opening post, not the replies
+        return clean_body("\n".join(b.text for b in text_blocks(post)), lang)
+    page = clean_body("\n".join(main_content(root)), lang)
+    if meta.body and usable_article_body(meta.body, page_text):
         structured = clean_body(meta.body, lang)
         if len(structured) >= _ARTICLE_BODY_MIN_SHARE * len(page):
             return structured
@@ -90,25 +104,40 @@ def extract_article(
     selectors: Selectors | None = None,
     timezone: str = "Asia/Shanghai",
     lang_hint: str | None = None,
+    listed_title: str | None = None,
 ) -> ExtractedArticle:
     """Extract title, body, author, date, site name, language and canonical URL from a page.
 
     ``timezone`` reads dates printed without an offset; ``lang_hint`` (the source's language)
-    decides Latin-script pages that do not declare a language.
+    decides Latin-script pages that do not declare a language; ``listed_title`` (the feed's or
+    sitemap's title for this page) is one more title candidate, and the title when the page
+    states none of its own.
     """
     selectors = selectors or Selectors()
-    soup = BeautifulSoup(html, "lxml")
-    meta = read_metadata(soup, url)
+    root = parse(html)
+    meta = read_metadata(root, url)
 
-    page_title, title_suffix = title_from_page(soup)
-    selected_title = select_text(soup, selectors.title)
-    title = text_of(selected_title) if selected_title is not None else None
-    title = title or (split_title(meta.title)[0] if meta.title else None) or page_title
+    page_title, title_suffix = title_from_page(root)
     site_name = meta.site_name or (title_suffix if page_title else None)
+    selected_title = select_text(root, selectors.title)
+    candidates = [
+        TitleCandidate(text, source)
+        for text, source in (
+            (text_of(selected_title) if selected_title is not None else None, "selector"),
+            (split_title(meta.headline)[0] if meta.headline else None, "jsonld"),
+            (split_title(meta.social_title)[0] if meta.social_title else None, "meta"),
+            (page_title, "page"),
+            (first_heading(root), "page"),
+            (normalise_text(listed_title) if listed_title else None, "listed"),
+        )
+        if text
+    ]
+    chosen = choose_title(candidates, site_name=site_name, url=url)
+    title = chosen.text if chosen else None
 
     author = None
     sites = site_names(site_name, url)
-    selected_author = select_text(soup, selectors.author)
+    selected_author = select_text(root, selectors.author)
     if selected_author is not None:
         author = author_from_value(text_of(selected_author), sites)
     if author is None:
@@ -116,27 +145,37 @@ def extract_article(
         author = ", ".join(dict.fromkeys(names)) or None
 
     published = None
-    selected_date = select_text(soup, selectors.published)
+    published_source: str | None = None
+    selected_date = select_text(root, selectors.published)
     if selected_date is not None:
         published = parse_date(value_of(selected_date), timezone)
+        published_source = "selector" if published else None
     if published is None and meta.published:
         published = parse_date(meta.published, timezone)
+        published_source = meta.published_from if published else None
 
-    lang = detect_lang(meta.lang, text_of(soup.body or soup), lang_hint)
+    # detect_lang reads the first 3,000 characters; normalising the whole body for it was waste.
+    lang = detect_lang(
+        meta.lang,
+        normalise_text(" ".join(text_content(body_of(root), " ")[:_LANG_SAMPLE].split())),
+        lang_hint,
+    )
     # Templates put the byline/date in boxes pruning may remove ("location", "top"), so keep
     # the full page's lines as a fallback for after the pruned page has been searched.
     # (Only its text is kept now; it is split into lines only when the pruned page falls short.)
-    full_text = soup.get_text("\n")
-    # From here on ``soup`` is pruned: furniture is gone, so byline/date search sees less noise.
-    body = _drop_title(_body(soup, html, meta, selectors, lang), title)
-    pruned_lines = meta_lines(soup)
-    author = author or author_from_page(soup, pruned_lines, sites)
-    published = published or published_from_page(soup, pruned_lines, timezone)
+    full_text = text_content(root, "\n")
+    # From here on ``root`` is pruned: furniture is gone, so byline/date search sees less noise.
+    body = _drop_title(_body(root, html, meta, selectors, lang, full_text), title)
+    pruned_lines = meta_lines(root)
+    author = author or author_from_page(root, pruned_lines, sites)
+    published = published or published_from_page(root, pruned_lines, timezone)
     if author is None or published is None:
         full_lines = short_lines(full_text)
-        author = author or author_from_page(soup, full_lines, sites)
-        published = published or published_from_page(soup, full_lines, timezone)
+        author = author or author_from_page(root, full_lines, sites)
+        published = published or published_from_page(root, full_lines, timezone)
     return ExtractedArticle(
+        title_source=chosen.source if chosen else None,
+        published_source=published_source or ("page" if published else None),
         title=title or None,
         body=body or None,
         author=author,

@@ -1,6 +1,6 @@
 """A wall-clock budget per page: extraction runs in a worker process that is killed when it overruns.
 
-Extraction is pure-Python CPU work (bs4, regexes), which no signal, thread or ``asyncio``
+Extraction is pure-Python CPU work (tree walks, regexes), which no signal, thread or ``asyncio``
 timeout can interrupt, so a page that makes it slow would hold the whole batch. Here each page
 goes to a long-lived worker process over a socket pair; the parent waits ``budget_seconds`` for
 the answer and, past that, kills the worker (SIGTERM, then SIGKILL), raises ``ExtractTimeout`` and
@@ -71,7 +71,7 @@ _WARM_UP_PAGE = (
 _WORKER_CODE = "import sys; from article_etl.extract.budget import _worker_main; _worker_main(sys.argv[1:])"
 _warned_in_process = False
 
-Request = tuple[str, str, Selectors | None, str, str | None]
+Request = tuple[str, str, Selectors | None, str, str | None, str | None]
 
 
 class ExtractTimeout(Exception):
@@ -101,7 +101,7 @@ def _worker_main(argv: list[str]) -> None:
 
 
 def _serve(conn: Connection) -> None:
-    """The worker's main loop: one ``(html, url, selectors, timezone, lang_hint)`` in, one reply out.
+    """The worker's main loop: one ``(html, url, selectors, timezone, lang_hint, listed_title)`` in, one reply out.
 
     Replies are ``("ok", ExtractedArticle, seconds)`` or ``("error", type name, message)``:
     exception objects are not sent, since not every exception survives pickling. Ends when the
@@ -117,11 +117,18 @@ def _serve(conn: Connection) -> None:
             return
         if request is None:
             return
-        html, url, selectors, timezone, lang_hint = request
+        html, url, selectors, timezone, lang_hint, listed_title = request
         reply: tuple[Any, ...]
         try:
             start = time.perf_counter()
-            article = extract_article(html, url, selectors=selectors, timezone=timezone, lang_hint=lang_hint)
+            article = extract_article(
+                html,
+                url,
+                selectors=selectors,
+                timezone=timezone,
+                lang_hint=lang_hint,
+                listed_title=listed_title,
+            )
             reply = ("ok", article, time.perf_counter() - start)
         except Exception as exc:  # the parent turns every extractor failure into a reject
             reply = ("error", type(exc).__name__, str(exc))
@@ -200,13 +207,14 @@ class ExtractionWorker:
         selectors: Selectors | None,
         timezone: str,
         lang_hint: str | None,
+        listed_title: str | None = None,
     ) -> ExtractedArticle:
         """``extract_article`` on one page, within the budget.
 
         Raises ``ExtractTimeout`` past the budget, ``ExtractFailed`` when the extractor raises,
         ``ExtractCrashed`` when the worker dies. After any of them the next call works as usual.
         """
-        request: Request = (html, url, selectors, timezone, lang_hint)
+        request: Request = (html, url, selectors, timezone, lang_hint, listed_title)
         self.last_extraction_seconds = None
         conn = self._ready_worker()
         if conn is None:
@@ -247,10 +255,17 @@ class ExtractionWorker:
         raise ExtractFailed(f"{reply[1]}: {reply[2]}")
 
     def _extract_here(self, request: Request) -> ExtractedArticle:
-        html, url, selectors, timezone, lang_hint = request
+        html, url, selectors, timezone, lang_hint, listed_title = request
         start = time.perf_counter()
         try:
-            article = extract_article(html, url, selectors=selectors, timezone=timezone, lang_hint=lang_hint)
+            article = extract_article(
+                html,
+                url,
+                selectors=selectors,
+                timezone=timezone,
+                lang_hint=lang_hint,
+                listed_title=listed_title,
+            )
         except Exception as exc:
             raise ExtractFailed(f"{type(exc).__name__}: {exc}") from exc
         self.last_extraction_seconds = time.perf_counter() - start

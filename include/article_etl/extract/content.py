@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
-from bs4 import BeautifulSoup, Comment, Doctype, NavigableString, PageElement, ProcessingInstruction, Tag
+from article_etl.extract.tree import HtmlElement, body_of, is_element
 
 BLOCK_TAGS = frozenset(
     [
@@ -127,7 +128,13 @@ _TOKEN_SPLIT = re.compile(r"[\s_\-]+")
 _PUNCT = re.compile(r"[，,。、；;：:！!？?“”]")
 _SPACE = re.compile(r"\s+")
 _MIN_BLOCK = 12
+# Never text, wherever they sit (selector-chosen regions are not pruned).
+_SKIP_TEXT = frozenset({"script", "style", "template"})
 _MAX_LINK_DENSITY = 0.5
+# Widening the chosen container (see ``_widen``): levels looked up, and what the wider one must be.
+_WIDEN_LEVELS = 3
+_WIDEN_MAX_LINKS = 0.25
+_WIDEN_MIN_PROSE = 0.75
 
 
 @dataclass
@@ -135,7 +142,7 @@ class Block:
     """One paragraph of page text and the element it sits in."""
 
     text: str
-    owner: Tag
+    owner: HtmlElement
     link_chars: int
 
     @property
@@ -143,62 +150,66 @@ class Block:
         return self.link_chars / max(len(self.text), 1)
 
 
-def class_weight(tag: Tag) -> int:
+def class_weight(tag: HtmlElement) -> int:
     """+25 for names that mean "article" (content, TRS_Editor, article-con), -25 for furniture."""
-    names = " ".join(str(v) for v in (tag.get("id") or "", *(tag.get("class") or [])))
+    names = f"{tag.get('id') or ''} {tag.get('class') or ''}"
+    return _names_weight(names) if names.strip() else 0
+
+
+@lru_cache(maxsize=4096)
+def _names_weight(names: str) -> int:
+    """The weight of one id+class string; cached, since a page repeats a few class names a lot."""
     tokens = [t for t in _TOKEN_SPLIT.split(names.lower()) if t]
     negative = any(t in _NEGATIVE_EXACT or t.startswith(_NEGATIVE_PREFIX) for t in tokens)
     positive = any(t in _POSITIVE_EXACT or t.startswith(_POSITIVE_PREFIX) for t in tokens)
     return (25 if positive else 0) - (25 if negative else 0)
 
 
-def prune(soup: BeautifulSoup) -> None:
+def prune(root: HtmlElement) -> None:
     """Remove what is never the article: scripts, landmarks, furniture-named elements.
 
-    One depth-first pass that does not descend into removed subtrees (bs4's find_all plus
-    ``decomposed`` checks made this the slowest step). Containers of an <h1> survive a
-    furniture-like name, since templates wrap the headline in "header"/"top" boxes. The pass
-    keeps its own stack: unclosed <div>/<font> tags nest thousands deep, past Python's
-    recursion limit.
+    One depth-first pass that does not descend into removed subtrees. Containers of an <h1>
+    survive a furniture-like name, since templates wrap the headline in "header"/"top" boxes.
+    The pass keeps its own stack: unclosed <div>/<font> tags nest thousands deep, past Python's
+    recursion limit. ``drop_tree`` keeps the removed element's tail text where it was.
     """
-    holds_h1: set[int] = set()
-    for heading in soup.find_all("h1"):
-        holds_h1.update(id(node) for node in _ancestors(heading, 100))
+    holds_h1: set[HtmlElement] = set()
+    for heading in root.iter("h1"):
+        holds_h1.update(_ancestors(heading, 100))
 
-    stack = [iter(list(soup.children))]
+    stack = [iter(list(root))]
     while stack:
         child = next(stack[-1], None)
         if child is None:
             stack.pop()
-        elif isinstance(child, Tag):
-            name = child.name
+        elif is_element(child):
+            name = child.tag
             if (
                 name in _DROP_TAGS
                 or name in _DROP_LANDMARKS
                 or (
-                    id(child) not in holds_h1
+                    child not in holds_h1
                     and name not in ("html", "body")
                     and (name == "header" or class_weight(child) < 0)
                 )
             ):
-                child.decompose()
+                child.drop_tree()
             else:
-                stack.append(iter(list(child.children)))
-        elif isinstance(child, Comment):
-            child.extract()
+                stack.append(iter(list(child)))
 
 
-def text_blocks(root: Tag) -> list[Block]:
+def text_blocks(root: HtmlElement) -> list[Block]:
     """The paragraphs under ``root`` in document order: split at block elements and <br>.
 
     Depth-first with its own stack (not recursion), so a page of thousands of unclosed tags
-    is read like any other.
+    is read like any other. lxml keeps text before the first child in ``.text`` and text after
+    an element in its ``.tail``, which belongs to the enclosing block, not to the element.
     """
     blocks: list[Block] = []
     buf: list[str] = []
     links = 0
 
-    def flush(owner: Tag) -> None:
+    def flush(owner: HtmlElement) -> None:
         nonlocal links
         text = _SPACE.sub(" ", "".join(buf)).strip()
         if text:
@@ -206,32 +217,42 @@ def text_blocks(root: Tag) -> list[Block]:
         buf.clear()
         links = 0
 
-    # Each frame: the children still to read, the block they belong to, whether they sit in a
-    # link, and the block element to flush when the frame is done (None for inline elements).
-    stack: list[tuple[Iterator[PageElement], Tag, bool, Tag | None]] = [
-        (iter(root.children), root, False, None)
+    def add(text: str | None, in_link: bool) -> None:
+        nonlocal links
+        if text:
+            buf.append(text)
+            if in_link:
+                links += len(text.strip())
+
+    # Each frame: the element, its children still to read, the block they belong to, whether
+    # they sit in a link, and whether the element is a block (flushed when the frame is done).
+    stack: list[tuple[HtmlElement, Iterator[HtmlElement], HtmlElement, bool, bool]] = [
+        (root, iter(root), root, False, False)
     ]
+    add(root.text, False)
     while stack:
-        children, owner, in_link, closes = stack[-1]
+        element, children, owner, in_link, is_block = stack[-1]
         child = next(children, None)
         if child is None:
             stack.pop()
-            if closes is not None:
-                flush(closes)
-        elif isinstance(child, NavigableString):
-            if isinstance(child, Comment | Doctype | ProcessingInstruction):
-                continue
-            buf.append(str(child))
-            if in_link:
-                links += len(child.strip())
-        elif isinstance(child, Tag):
-            if child.name == "br":
-                flush(owner)
-            elif child.name in BLOCK_TAGS:
-                flush(owner)
-                stack.append((iter(child.children), child, in_link, child))
-            else:
-                stack.append((iter(child.children), owner, in_link or child.name == "a", None))
+            if is_block:
+                flush(element)
+            if stack and element is not root:
+                add(element.tail, stack[-1][3])
+            continue
+        if not is_element(child) or child.tag in _SKIP_TEXT:
+            add(child.tail, in_link)
+        elif child.tag == "br":
+            flush(owner)
+            add(child.tail, in_link)
+        elif child.tag in BLOCK_TAGS:
+            flush(owner)
+            stack.append((child, iter(child), child, in_link, True))
+            add(child.text, in_link)
+        else:
+            link = in_link or child.tag == "a"
+            stack.append((child, iter(child), owner, link, False))
+            add(child.text, link)
     flush(root)
     return blocks
 
@@ -240,55 +261,86 @@ def _block_score(block: Block) -> float:
     return 1 + len(_PUNCT.findall(block.text)) + min(len(block.text) / 100, 3)
 
 
-def _ancestors(tag: Tag, limit: int) -> list[Tag]:
-    chain: list[Tag] = []
-    node: Tag | None = tag
+def _ancestors(tag: HtmlElement, limit: int) -> list[HtmlElement]:
+    chain: list[HtmlElement] = []
+    node: HtmlElement | None = tag
     while node is not None and len(chain) < limit:
         chain.append(node)
-        node = node.parent if isinstance(node.parent, Tag) else None
+        node = node.getparent()
     return chain
 
 
-def best_candidate(soup: BeautifulSoup) -> tuple[Tag | None, list[Tag]]:
+def best_candidate(root: HtmlElement) -> tuple[HtmlElement | None, list[HtmlElement]]:
     """The highest-scoring container and any siblings that hold more of the same article."""
-    root = soup.body or soup
-    scores: dict[int, float] = {}
-    tags: dict[int, Tag] = {}
-    stats: dict[int, list[int]] = {}  # id -> [text chars, link chars]
-    for block in text_blocks(root):
+    scores: dict[HtmlElement, float] = {}
+    stats: dict[HtmlElement, list[int]] = {}  # element -> [text chars, link chars, prose chars]
+    for block in text_blocks(body_of(root)):
+        prose = len(block.text) >= _MIN_BLOCK and block.link_density <= _MAX_LINK_DENSITY
         for node in _ancestors(block.owner, 30):
-            tags[id(node)] = node
-            counts = stats.setdefault(id(node), [0, 0])
+            counts = stats.setdefault(node, [0, 0, 0])
             counts[0] += len(block.text)
             counts[1] += block.link_chars
-        if len(block.text) < _MIN_BLOCK or block.link_density > _MAX_LINK_DENSITY:
+            if prose:
+                counts[2] += len(block.text)
+        if not prose:
             continue
         owner = block.owner
-        start = owner if owner.name in _TEXT_CONTAINERS else owner.parent
-        if not isinstance(start, Tag):
+        start = owner if owner.tag in _TEXT_CONTAINERS else owner.getparent()
+        if start is None:
             continue
         for share, node in zip((1.0, 0.5), _ancestors(start, 2), strict=False):
-            tags[id(node)] = node
-            scores[id(node)] = scores.get(id(node), 0.0) + share * _block_score(block)
+            scores[node] = scores.get(node, 0.0) + share * _block_score(block)
     if not scores:
         return None, []
-    final: dict[int, float] = {}
-    for key, raw in scores.items():
-        text_chars, link_chars = stats.get(key, [1, 0])
+    final: dict[HtmlElement, float] = {}
+    for node, raw in scores.items():
+        text_chars, link_chars, _ = stats.get(node, [1, 0, 0])
         density = link_chars / max(text_chars, 1)
-        final[key] = (raw + class_weight(tags[key])) * (1 - density)
-    top_key = max(final, key=lambda k: final[k])
-    top = tags[top_key]
-    siblings: list[Tag] = []
-    threshold = max(10.0, final[top_key] * 0.3)
-    if isinstance(top.parent, Tag):
-        for sibling in top.parent.find_all(recursive=False):
-            if sibling is not top and final.get(id(sibling), 0.0) >= threshold and class_weight(sibling) >= 0:
+        final[node] = (raw + class_weight(node)) * (1 - density)
+    best = max(final, key=lambda k: final[k])
+    top = _widen(best, stats)
+    siblings: list[HtmlElement] = []
+    threshold = max(10.0, final[best] * 0.3)
+    parent = top.getparent()
+    if parent is not None:
+        for sibling in parent:
+            if (
+                sibling is not top
+                and is_element(sibling)
+                and final.get(sibling, 0.0) >= threshold
+                and class_weight(sibling) >= 0
+            ):
                 siblings.append(sibling)
     return top, siblings
 
 
-def content_paragraphs(nodes: list[Tag]) -> list[str]:
+def _widen(top: HtmlElement, stats: dict[HtmlElement, list[int]]) -> HtmlElement:
+    """Climb from the best-scoring container to the ancestor that holds the whole article.
+
+    Templates that wrap every paragraph in its own <div> (or section per ad slot) make one
+    paragraph's wrapper score highest, and the rest of the article sits in its cousins, not its
+    siblings. An ancestor within ``_WIDEN_LEVELS`` that holds at least twice the prose, is mostly
+    prose (not link lists or short items) and is not furniture-named is the article; repeat.
+    """
+    while True:
+        prose = stats.get(top, [0, 0, 0])[2]
+        for node in _ancestors(top, _WIDEN_LEVELS + 1)[1:]:
+            if node.tag in ("body", "html"):
+                return top
+            text_chars, link_chars, node_prose = stats.get(node, [0, 0, 0])
+            if (
+                node_prose >= 2 * max(prose, 1)
+                and link_chars <= _WIDEN_MAX_LINKS * text_chars
+                and node_prose >= _WIDEN_MIN_PROSE * text_chars
+                and class_weight(node) >= 0
+            ):
+                top = node
+                break
+        else:
+            return top
+
+
+def content_paragraphs(nodes: list[HtmlElement]) -> list[str]:
     """Paragraph texts of the chosen nodes in document order, without link lists."""
     paragraphs: list[str] = []
     for node in nodes:
@@ -299,15 +351,16 @@ def content_paragraphs(nodes: list[Tag]) -> list[str]:
     return paragraphs
 
 
-def main_content(soup: BeautifulSoup) -> list[str]:
-    """The article's paragraphs from a page (prunes ``soup`` in place)."""
-    prune(soup)
-    top, siblings = best_candidate(soup)
+def main_content(root: HtmlElement) -> list[str]:
+    """The article's paragraphs from a page (prunes the tree in place)."""
+    prune(root)
+    top, siblings = best_candidate(root)
     if top is None:
         return []
     nodes = [top, *siblings]
-    order = {id(tag): i for i, tag in enumerate(top.parent.find_all(recursive=False))} if top.parent else {}
-    nodes.sort(key=lambda t: order.get(id(t), 0))
+    parent = top.getparent()
+    order = {tag: i for i, tag in enumerate(parent)} if parent is not None else {}
+    nodes.sort(key=lambda t: order.get(t, 0))
     return content_paragraphs(nodes)
 
 

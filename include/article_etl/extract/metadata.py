@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin
 
-from bs4 import BeautifulSoup, Tag
+from article_etl.extract.tree import HtmlElement
 
 _ARTICLE_TYPES = {
     "newsarticle",
@@ -50,6 +50,11 @@ class PageMetadata:
     body: str | None = None
     lang: str | None = None
     canonical_url: str | None = None
+    # The same title split by where it was stated (``title`` is the first of them), and where
+    # ``published`` was stated: "jsonld" or "meta".
+    headline: str | None = None
+    social_title: str | None = None
+    published_from: str | None = None
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -69,11 +74,16 @@ def _names(value: Any) -> list[str]:
     return names
 
 
-def _json_ld_objects(soup: BeautifulSoup) -> list[dict[str, Any]]:
+_LD_JSON = re.compile(r"ld\+json", re.I)
+
+
+def _json_ld_objects(root: HtmlElement) -> list[dict[str, Any]]:
     objects: list[dict[str, Any]] = []
-    for script in soup.find_all("script", type=re.compile(r"ld\+json", re.I)):
+    for script in root.iter("script"):
+        if not _LD_JSON.search(script.get("type") or ""):
+            continue
         try:
-            data = json.loads(script.string or "", strict=False)
+            data = json.loads(script.text or "", strict=False)
         except (json.JSONDecodeError, TypeError):
             continue  # broken JSON-LD is common; fall back to the other sources
         for item in _as_list(data):
@@ -87,10 +97,10 @@ def _is_article(obj: dict[str, Any]) -> bool:
     return any(str(t).lower() in _ARTICLE_TYPES for t in _as_list(obj.get("@type", "")))
 
 
-def _meta(soup: BeautifulSoup) -> dict[str, str]:
+def _meta(root: HtmlElement) -> dict[str, str]:
     """All <meta property|name|itemprop=… content=…>, keys lower-cased, first one wins."""
     found: dict[str, str] = {}
-    for tag in soup.find_all("meta"):
+    for tag in root.iter("meta"):
         key = tag.get("property") or tag.get("name") or tag.get("itemprop") or tag.get("http-equiv")
         content = tag.get("content")
         if isinstance(key, str) and isinstance(content, str) and content.strip():
@@ -105,10 +115,10 @@ def _first_str(*values: Any) -> str | None:
     return None
 
 
-def read_metadata(soup: BeautifulSoup, url: str) -> PageMetadata:
+def read_metadata(root: HtmlElement, url: str) -> PageMetadata:
     """JSON-LD first, then OpenGraph/meta, field by field."""
-    meta = _meta(soup)
-    ld = next((obj for obj in _json_ld_objects(soup) if _is_article(obj)), {})
+    meta = _meta(root)
+    ld = next((obj for obj in _json_ld_objects(root) if _is_article(obj)), {})
     publisher = ld.get("publisher")
     publisher_name = publisher.get("name") if isinstance(publisher, dict) else None
 
@@ -117,21 +127,31 @@ def read_metadata(soup: BeautifulSoup, url: str) -> PageMetadata:
         authors = [v for k in _AUTHOR_META if (v := meta.get(k))]
 
     canonical = None
-    link = soup.find("link", rel=lambda v: v is not None and "canonical" in v)
-    href = link.get("href") if isinstance(link, Tag) else None
+    link = next(
+        (el for el in root.iter("link") if "canonical" in (el.get("rel") or "").lower().split()), None
+    )
+    href = link.get("href") if link is not None else None
     if isinstance(href, str) and href.strip():
         canonical = urljoin(url, href.strip())
     elif meta.get("og:url"):
         canonical = urljoin(url, meta["og:url"])
 
-    html = soup.find("html")
-    html_lang = html.get("lang") or html.get("xml:lang") if isinstance(html, Tag) else None
+    html_lang = (
+        root.get("lang") or root.get("xml:lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang")
+    )
+    headline = _first_str(ld.get("headline"))
+    social_title = _first_str(meta.get("og:title"), meta.get("twitter:title"))
+    ld_published = _first_str(ld.get("datePublished"))
+    meta_published = _first_str(*(meta.get(k) for k in _PUBLISHED_META))
     return PageMetadata(
-        title=_first_str(ld.get("headline"), meta.get("og:title"), meta.get("twitter:title")),
+        title=headline or social_title,
         site_name=_first_str(meta.get("og:site_name"), publisher_name, meta.get("application-name")),
         authors=authors,
-        published=_first_str(ld.get("datePublished"), *(meta.get(k) for k in _PUBLISHED_META)),
+        published=ld_published or meta_published,
         body=_first_str(ld.get("articleBody")),
         lang=_first_str(html_lang, ld.get("inLanguage"), meta.get("content-language"), meta.get("og:locale")),
         canonical_url=canonical,
+        headline=headline,
+        social_title=social_title,
+        published_from="jsonld" if ld_published else ("meta" if meta_published else None),
     )

@@ -37,6 +37,13 @@ Extractor = Callable[..., ExtractedArticle]
 _PAGE_TEXT_FIELDS = ("title", "body", "author", "site_name", "lang", "url", "canonical_url")
 
 
+def _from_discovery(where: str | None, source: Source) -> str | None:
+    """The extractor says "listed" for the discovery entry; records say which kind it was."""
+    if where != "listed":
+        return where
+    return "feed" if source.discovery.kind == "rss" else "listing"
+
+
 def build_article(
     source: Source, page: Page, ds: str, extract: Extractor, secret_params: Sequence[str] = ()
 ) -> Article:
@@ -52,6 +59,7 @@ def build_article(
         selectors=source.selectors or Selectors(),
         timezone=source.timezone,
         lang_hint=source.lang,
+        listed_title=page.listed_title,
     )
     repairs: list[str] = []
     title, body_text = fields.title, fields.body
@@ -89,6 +97,12 @@ def build_article(
         body=values["body"],
         author=values["author"],
         published_at=fields.published_at or page.listed_published_at,
+        title_source=_from_discovery(fields.title_source, source),
+        published_source=(
+            fields.published_source
+            if fields.published_at
+            else (_from_discovery("listed", source) if page.listed_published_at else None)
+        ),
         site_name=values["site_name"],
         lang=values["lang"],
         detected_encoding=page.encoding,

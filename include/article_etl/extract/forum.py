@@ -1,0 +1,46 @@
+"""Forum threads: the article is the first post, not the thread.
+
+A forum page holds the opening post and its replies in one container, so the generic scorer
+rightly finds the container and returns every reply with it. Two Discuz! layouts cover most
+Chinese forums: the full thread page, where each post's text is an element whose id starts with
+``postmessage_``; and the Archiver (``/archiver/tid-N.html``), one ``#content`` in which each
+post starts with a ``<p class="author">`` line. Anything else is not treated as a forum.
+"""
+
+from __future__ import annotations
+
+from copy import deepcopy
+
+from lxml import etree
+
+from article_etl.extract.tree import HtmlElement, is_element
+
+# Evaluated in C: a Python walk over every element to look at its id was 11% of extraction time.
+_POST_MESSAGE = etree.XPath("//*[starts-with(@id, 'postmessage_')]")
+_CONTENT = etree.XPath("//div[@id='content']")
+
+
+def first_post(root: HtmlElement) -> HtmlElement | None:
+    """The element holding a forum thread's opening post, or None when the page is not a thread.
+
+    For the Archiver the first post is cut out of ``#content`` into a detached element (the
+    page tree is not changed), so the caller can read it like any other container.
+    """
+    posts = _POST_MESSAGE(root)
+    if isinstance(posts, list) and posts:
+        return posts[0]  # type: ignore[no-any-return]
+    found = _CONTENT(root)
+    if not isinstance(found, list) or not found:
+        return None
+    content = found[0]
+    authors = [el for el in content if is_element(el) and "author" in (el.get("class") or "").split()]
+    if len(authors) < 2:
+        return None
+    post = root.makeelement("div", {})
+    post.text = authors[0].tail
+    node = authors[0].getnext()
+    while node is not None and node is not authors[1]:
+        following = node.getnext()
+        post.append(deepcopy(node))  # a copy: appending the original would move it out of the page
+        node = following
+    return post
