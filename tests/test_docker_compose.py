@@ -111,6 +111,8 @@ def test_the_stack_has_the_official_shape(services: dict[str, Any]) -> None:
         assert env["AIRFLOW__CORE__EXECUTOR"] == "CeleryExecutor", name
         assert env["AIRFLOW__CELERY__BROKER_URL"].startswith("redis://"), name
         assert env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"].startswith("postgresql+psycopg://airflow:"), name
+        # Airflow would derive an asyncpg URL, and asyncpg is not in the lock (init died on it).
+        assert env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_ASYNC"].startswith("postgresql+psycopg://"), name
         assert services[name]["user"] == "50000:0", name
         assert services[name]["image"] == "article-etl:latest", name
     commands = {name: services[name]["command"] for name in AIRFLOW_SERVICES}
