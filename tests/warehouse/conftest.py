@@ -13,7 +13,8 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
-from article_etl.warehouse import get_engine, normalise_url
+from article_etl.warehouse import normalise_url
+from article_etl.warehouse.door import prepare_warehouse
 from tests.conftest import reachable_engine
 
 
@@ -27,7 +28,7 @@ def postgres_engine() -> Iterator[Engine]:
     name = _fresh_name()
     with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text(f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0"))
-    engine = get_engine(
+    engine = prepare_warehouse(
         normalise_url(make_url(admin.url).set(database=name).render_as_string(hide_password=False))
     )
     yield engine
@@ -39,12 +40,12 @@ def postgres_engine() -> Iterator[Engine]:
 
 @pytest.fixture
 def mariadb_engine() -> Iterator[Engine]:
-    """A fresh utf8mb4 database on the MariaDB/MySQL server, tables created by ``get_engine``."""
+    """A fresh utf8mb4 database on the MariaDB/MySQL server, tables made by the migrations."""
     admin = reachable_engine("ARTICLE_ETL_TEST_MYSQL_URL", "MariaDB/MySQL")
     name = _fresh_name()
     with admin.connect() as conn:
         conn.execute(text(f"CREATE DATABASE {name} CHARACTER SET utf8mb4"))
-    engine = get_engine(
+    engine = prepare_warehouse(
         normalise_url(make_url(admin.url).set(database=name).render_as_string(hide_password=False))
     )
     yield engine

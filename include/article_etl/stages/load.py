@@ -33,7 +33,8 @@ def run(
     settings: Settings, source_id: str, day: Day, warehouse: str, root: Path | None = None
 ) -> dict[str, Any]:
     """Load the batch and the rejects of this run; then enforce the source's reject rate."""
-    from article_etl.warehouse import get_engine, load_partition, masked
+    from article_etl.warehouse import load_partition, masked
+    from article_etl.warehouse.door import prepare_warehouse
 
     source = settings.source(source_id)
     log.info("loading source %s, ds %s, run %s into %s", source_id, day.ds, day.run_id, masked(warehouse))
@@ -48,7 +49,7 @@ def run(
             "validate": _counts(chain[Stage.VALIDATE], "articles"),
         }
         result = load_partition(
-            get_engine(warehouse),
+            prepare_warehouse(warehouse),
             source=source,
             ds=day.ds,
             batch=list(validated.records(Kind.ARTICLES, Article)),
