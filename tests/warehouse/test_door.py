@@ -90,9 +90,8 @@ def test_a_utf8mb3_table_is_refused_with_the_statement_that_fixes_it() -> None:
 
 @pytest.mark.mysql
 def test_a_utf8mb3_connection_is_refused() -> None:
-    with mariadb_database() as url:
-        with pytest.raises(WarehouseSetupError, match="charset=utf8mb4"):
-            prepare_warehouse(url.replace("charset=utf8mb4", "charset=utf8mb3"))
+    with mariadb_database() as url, pytest.raises(WarehouseSetupError, match="charset=utf8mb4"):
+        prepare_warehouse(url.replace("charset=utf8mb4", "charset=utf8mb3"))
 
 
 @pytest.mark.mysql

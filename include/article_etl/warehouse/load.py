@@ -51,6 +51,7 @@ NEAR_DUPLICATE_DAYS = timedelta(days=3)
 # Stored timestamps keep their source's offset on some dialects, so a range filter in SQL is off
 # by up to a day; the SQL filter is widened by this margin and the exact window applied in Python.
 _OFFSET_MARGIN = timedelta(days=1)
+_IN_CHUNK = 1_000
 _TEXT_COLUMNS = ("title", "body", "author", "site_name")
 
 
@@ -241,9 +242,10 @@ def _split_warehouse_duplicates(
     others = ~((articles.c.source_id == source_id) & (articles.c.ds == ds))
     exact = {
         row.content_hash: row
+        for chunk in _chunked(sorted({a.content_hash for a in batch}))
         for row in conn.execute(
             select(articles.c.content_hash, articles.c.article_id, articles.c.url).where(
-                others, articles.c.content_hash.in_({a.content_hash for a in batch})
+                others, articles.c.content_hash.in_(chunk)
             )
         )
     }
@@ -251,21 +253,23 @@ def _split_warehouse_duplicates(
     # undated feed entry seen again the next day: it stays where it was first loaded.
     elsewhere = {
         row.article_id: row
+        for chunk in _chunked(sorted({a.article_id for a in batch}))
         for row in conn.execute(
             select(articles.c.article_id, articles.c.ds, articles.c.source_id).where(
-                others, articles.c.article_id.in_({a.article_id for a in batch})
+                others, articles.c.article_id.in_(chunk)
             )
         )
     }
     if elsewhere:
         # Seen again: the page's row (loaded for its first day) records the latest day it was seen.
         seen = date.fromisoformat(ds)
-        conn.execute(
-            update(articles)
-            .where(articles.c.article_id.in_(list(elsewhere)))
-            .where((articles.c.last_seen < seen) | articles.c.last_seen.is_(None))
-            .values(last_seen=seen)
-        )
+        for chunk in _chunked(sorted(elsewhere)):
+            conn.execute(
+                update(articles)
+                .where(articles.c.article_id.in_(chunk))
+                .where((articles.c.last_seen < seen) | articles.c.last_seen.is_(None))
+                .values(last_seen=seen)
+            )
     near: list[Any] = []
     dated = [a.published_at for a in batch if a.published_at is not None]
     if near_max >= 0 and dated:
@@ -325,6 +329,11 @@ def _split_warehouse_duplicates(
     return keep, out
 
 
+def _chunked(values: list[str]) -> list[list[str]]:
+    """``values`` in slices an IN (...) list of any dialect accepts (SQLite stops at 32,766)."""
+    return [values[i : i + _IN_CHUNK] for i in range(0, len(values), _IN_CHUNK)]
+
+
 def _roundtrip_mismatches(
     conn: Connection, batch: Sequence[Article], ds: str, run_id: str | None
 ) -> dict[str, Reject]:
@@ -334,7 +343,12 @@ def _roundtrip_mismatches(
     by_id = {a.article_id: a for a in batch}
     cols = [articles.c.article_id, *(articles.c[name] for name in _TEXT_COLUMNS)]
     out: dict[str, Reject] = {}
-    for row in conn.execute(select(*cols).where(articles.c.article_id.in_(list(by_id)))):
+    rows = (
+        row
+        for chunk in _chunked(list(by_id))
+        for row in conn.execute(select(*cols).where(articles.c.article_id.in_(chunk)))
+    )
+    for row in rows:
         art = by_id[row.article_id]
         for name in _TEXT_COLUMNS:
             written, read = getattr(art, name), getattr(row, name)
