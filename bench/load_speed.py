@@ -67,6 +67,19 @@ def child(kind: str, url: str, n: int) -> dict[str, float]:
 
     engine = prepare_warehouse(url)
     batch = articles(n)
+    if kind == "upsert":
+        # The upsert path alone (COPY into staging + INSERT ... ON CONFLICT), on an empty table and
+        # again on a full one, as ``load_partition`` calls it: the figure to set beside raw COPY.
+        from article_etl.warehouse.write import article_row, write_articles
+
+        rows = [article_row(a, "Asia/Shanghai") for a in batch]
+        times = []
+        for _ in range(2):
+            start = time.perf_counter()
+            with engine.begin() as conn:
+                write_articles(conn, rows)
+            times.append(time.perf_counter() - start)
+        return {"seconds": times[0], "rerun_seconds": times[1]}
     if kind == "copy":
         from article_etl.warehouse.dialects.postgresql import copy_rows
         from article_etl.warehouse.schema import articles as table
@@ -111,7 +124,11 @@ def fresh_database(kind: str, tmp: str) -> tuple[str, object]:
     name = f"article_etl_bench_{uuid.uuid4().hex[:8]}"
     if kind == "sqlite":
         return f"sqlite:///{tmp}/{name}.db", None
-    env = "ARTICLE_ETL_TEST_POSTGRES_URL" if kind in ("postgresql", "copy") else "ARTICLE_ETL_TEST_MYSQL_URL"
+    env = (
+        "ARTICLE_ETL_TEST_POSTGRES_URL"
+        if kind in ("postgresql", "upsert", "copy")
+        else "ARTICLE_ETL_TEST_MYSQL_URL"
+    )
     admin = create_engine(os.environ[env], isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(
@@ -129,7 +146,7 @@ def fresh_database(kind: str, tmp: str) -> tuple[str, object]:
 def main(sizes: list[int]) -> None:
     kinds = ["sqlite"]
     if os.environ.get("ARTICLE_ETL_TEST_POSTGRES_URL"):
-        kinds += ["postgresql", "copy"]
+        kinds += ["postgresql", "upsert", "copy"]
     if os.environ.get("ARTICLE_ETL_TEST_MYSQL_URL"):
         kinds.append("mariadb")
     print("| dialect | articles | load rows/s | re-run rows/s | peak RSS MB |")
@@ -149,7 +166,13 @@ def main(sizes: list[int]) -> None:
                     if drop:
                         drop()  # type: ignore[operator]
                 out = json.loads(proc.stdout.strip().splitlines()[-1])
-                label = "PostgreSQL raw COPY (reference)" if kind == "copy" else kind
+                label = {
+                    "copy": "PostgreSQL raw COPY into articles (reference)",
+                    "upsert": "PostgreSQL upsert path only (COPY to staging + ON CONFLICT)",
+                    "postgresql": "PostgreSQL full load_partition",
+                    "sqlite": "SQLite full load_partition",
+                    "mariadb": "MariaDB full load_partition",
+                }[kind]
                 rerun = f"{n / out['rerun_seconds']:,.0f}" if "rerun_seconds" in out else "-"
                 print(
                     f"| {label} | {n:,} | {n / out['seconds']:,.0f} | {rerun} | {out['rss_mb']:.0f} |",

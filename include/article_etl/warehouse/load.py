@@ -186,11 +186,20 @@ def _write_articles(
 
 
 def _previous_texts(conn: Connection, batch: Sequence[Article]) -> dict[str, Any]:
-    """The stored title, body and hash of the batch's articles, by id (before they are upserted)."""
+    """The stored title, body and hash of the batch's articles whose text this load changes, by id
+    (read before they are upserted). Bodies are read only for those: a re-run reads none."""
+    incoming = {a.article_id: (a.content_hash, a.title) for a in batch}
+    changed: list[str] = []
+    for chunk in _chunked(list(incoming)):
+        for row in conn.execute(
+            select(articles.c.article_id, articles.c.content_hash, articles.c.title).where(
+                articles.c.article_id.in_(chunk)
+            )
+        ):
+            if (row.content_hash, row.title) != incoming[row.article_id]:
+                changed.append(row.article_id)
     out: dict[str, Any] = {}
-    ids = [a.article_id for a in batch]
-    for start in range(0, len(ids), 1_000):
-        chunk = ids[start : start + 1_000]
+    for chunk in _chunked(changed):
         for row in conn.execute(
             select(
                 articles.c.article_id,

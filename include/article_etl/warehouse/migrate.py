@@ -8,6 +8,10 @@ baseline revision, whose schema it has, and upgraded from there; its rows are ke
 
 from __future__ import annotations
 
+import fcntl
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
@@ -22,6 +26,8 @@ from article_etl.warehouse.engine import masked
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 BASELINE = "0001"
+# Alembic's ``op``/``context`` proxies are process-global: one upgrade at a time per process.
+_PROCESS_LOCK = threading.Lock()
 
 
 class SchemaOutOfDate(PermanentError):
@@ -60,7 +66,7 @@ def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str]:
     SQLite): a failed migration leaves the warehouse as it was.
     """
     dialect = dialect_for(engine.dialect.name)
-    with engine.connect() as conn:
+    with _PROCESS_LOCK, _file_lock(engine), engine.connect() as conn:
         try:
             with conn.begin():
                 # Two first tasks (two runs at once) upgrading together: the second waits, then
@@ -70,6 +76,22 @@ def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str]:
         finally:
             dialect.release_load_lock(conn)
     return before, after
+
+
+@contextmanager
+def _file_lock(engine: Engine) -> Iterator[None]:
+    """SQLite has no lock a session can hold across a transaction's start: two processes upgrading
+    one file take an exclusive lock on a file beside it (server dialects use their load lock)."""
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        yield
+        return
+    with open(f"{database}.migrate-lock", "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _upgrade(conn: Connection, revision: str) -> tuple[str | None, str]:
