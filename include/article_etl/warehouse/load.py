@@ -191,13 +191,13 @@ def _previous_texts(conn: Connection, batch: Sequence[Article]) -> dict[str, Any
     incoming = {a.article_id: (a.content_hash, a.title) for a in batch}
     changed: list[str] = []
     for chunk in _chunked(list(incoming)):
-        for row in conn.execute(
+        for stored in conn.execute(
             select(articles.c.article_id, articles.c.content_hash, articles.c.title).where(
                 articles.c.article_id.in_(chunk)
             )
         ):
-            if (row.content_hash, row.title) != incoming[row.article_id]:
-                changed.append(row.article_id)
+            if (stored.content_hash, stored.title) != incoming[stored.article_id]:
+                changed.append(stored.article_id)
     out: dict[str, Any] = {}
     for chunk in _chunked(changed):
         for row in conn.execute(
