@@ -29,7 +29,9 @@ def run_demo(keep: bool = False) -> int:
     sqlite_file = data_home / "warehouse.db"
     warehouse = warehouse_url(os.environ.get("ARTICLE_ETL_WAREHOUSE_URL") or f"sqlite:///{sqlite_file}")
     try:
-        with running_site() as base_url:
+        # Article ids hash the URL, port included: a fixed ARTICLE_ETL_DEMO_PORT lets a second demo
+        # into the same warehouse (e.g. PostgreSQL) find the same articles and change no row.
+        with running_site(int(os.environ.get("ARTICLE_ETL_DEMO_PORT", "0"))) as base_url:
             env = airflow_env(
                 airflow_home,
                 home=str(data_home),
