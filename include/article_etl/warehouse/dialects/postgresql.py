@@ -1,5 +1,5 @@
-"""PostgreSQL: COPY into a temporary staging table, then one INSERT ... ON CONFLICT DO UPDATE
-... WHERE changed. COPY is the fastest way rows enter PostgreSQL (executemany ran at about 0.6 of
+"""PostgreSQL: new rows by COPY straight into the table; rows already there by COPY into a
+temporary staging table, then one INSERT ... ON CONFLICT DO UPDATE ... WHERE changed. COPY is the fastest way rows enter PostgreSQL (executemany ran at about 0.6 of
 its rate here); the set-based upsert from the staging table keeps the load idempotent and skips
 rows whose values did not change, so a re-run writes nothing. Loads are serialised with a
 transaction-scoped advisory lock; ``published_at`` is ``TIMESTAMPTZ``.
@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import Column, Connection, MetaData, Table, func, or_, select, text
 from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects.postgresql import array as sa_array
 from sqlalchemy.sql import ColumnElement
 
 from article_etl.warehouse.dialects.base import Capabilities, Dialect, update_set
@@ -59,6 +60,21 @@ class PostgreSQLDialect(Dialect):
     ) -> None:
         if not rows:
             return
+        # Rows whose key is not in the table yet go straight in with COPY (the load lock keeps
+        # another load from adding them meanwhile; a unique clash fails the COPY, and the caller
+        # redoes the batch row by row). Only the rest pay for staging and ON CONFLICT.
+        key = keys[0]
+        present = set(
+            conn.execute(
+                select(table.c[key]).where(table.c[key] == func.any(sa_array([r[key] for r in rows])))
+            ).scalars()
+        )
+        fresh = [r for r in rows if r[key] not in present] if len(keys) == 1 else []
+        if fresh:
+            copy_rows(conn, table.name, table, fresh)
+            rows = [r for r in rows if r[key] in present]
+            if not rows:
+                return
         staging = copy_into_staging(conn, table, rows)
         cols = [c.name for c in table.columns]
         stmt = postgresql.insert(table).from_select(cols, select(*(staging.c[c] for c in cols)))
