@@ -51,7 +51,6 @@ NEAR_DUPLICATE_DAYS = timedelta(days=3)
 # Stored timestamps keep their source's offset on some dialects, so a range filter in SQL is off
 # by up to a day; the SQL filter is widened by this margin and the exact window applied in Python.
 _OFFSET_MARGIN = timedelta(days=1)
-_IN_CHUNK = 1_000
 _TEXT_COLUMNS = ("title", "body", "author", "site_name")
 
 
@@ -190,16 +189,14 @@ def _previous_texts(conn: Connection, batch: Sequence[Article]) -> dict[str, Any
     (read before they are upserted). Bodies are read only for those: a re-run reads none."""
     incoming = {a.article_id: (a.content_hash, a.title) for a in batch}
     changed: list[str] = []
-    for chunk in _chunked(list(incoming)):
+    for member in _members(conn, articles.c.article_id, list(incoming)):
         for stored in conn.execute(
-            select(articles.c.article_id, articles.c.content_hash, articles.c.title).where(
-                articles.c.article_id.in_(chunk)
-            )
+            select(articles.c.article_id, articles.c.content_hash, articles.c.title).where(member)
         ):
             if (stored.content_hash, stored.title) != incoming[stored.article_id]:
                 changed.append(stored.article_id)
     out: dict[str, Any] = {}
-    for chunk in _chunked(changed):
+    for member in _members(conn, articles.c.article_id, changed):
         for row in conn.execute(
             select(
                 articles.c.article_id,
@@ -207,7 +204,7 @@ def _previous_texts(conn: Connection, batch: Sequence[Article]) -> dict[str, Any
                 articles.c.body,
                 articles.c.content_hash,
                 articles.c.first_seen,
-            ).where(articles.c.article_id.in_(chunk))
+            ).where(member)
         ):
             out[row.article_id] = row
     return out
@@ -251,31 +248,27 @@ def _split_warehouse_duplicates(
     others = ~((articles.c.source_id == source_id) & (articles.c.ds == ds))
     exact = {
         row.content_hash: row
-        for chunk in _chunked(sorted({a.content_hash for a in batch}))
+        for member in _members(conn, articles.c.content_hash, sorted({a.content_hash for a in batch}))
         for row in conn.execute(
-            select(articles.c.content_hash, articles.c.article_id, articles.c.url).where(
-                others, articles.c.content_hash.in_(chunk)
-            )
+            select(articles.c.content_hash, articles.c.article_id, articles.c.url).where(others, member)
         )
     }
     # The same article (same canonical URL) already loaded for another day or source, e.g. an
     # undated feed entry seen again the next day: it stays where it was first loaded.
     elsewhere = {
         row.article_id: row
-        for chunk in _chunked(sorted({a.article_id for a in batch}))
+        for member in _members(conn, articles.c.article_id, sorted({a.article_id for a in batch}))
         for row in conn.execute(
-            select(articles.c.article_id, articles.c.ds, articles.c.source_id).where(
-                others, articles.c.article_id.in_(chunk)
-            )
+            select(articles.c.article_id, articles.c.ds, articles.c.source_id).where(others, member)
         )
     }
     if elsewhere:
         # Seen again: the page's row (loaded for its first day) records the latest day it was seen.
         seen = date.fromisoformat(ds)
-        for chunk in _chunked(sorted(elsewhere)):
+        for member in _members(conn, articles.c.article_id, sorted(elsewhere)):
             conn.execute(
                 update(articles)
-                .where(articles.c.article_id.in_(chunk))
+                .where(member)
                 .where((articles.c.last_seen < seen) | articles.c.last_seen.is_(None))
                 .values(last_seen=seen)
             )
@@ -338,9 +331,10 @@ def _split_warehouse_duplicates(
     return keep, out
 
 
-def _chunked(values: list[str]) -> list[list[str]]:
-    """``values`` in slices an IN (...) list of any dialect accepts (SQLite stops at 32,766)."""
-    return [values[i : i + _IN_CHUNK] for i in range(0, len(values), _IN_CHUNK)]
+def _members(conn: Connection, column: Any, values: list[str]) -> list[Any]:
+    """``column IN values`` as the dialect splits it (SQLite stops at 32,766 parameters;
+    PostgreSQL takes one array): run one query per condition."""
+    return dialect_for(conn.dialect.name).in_clauses(column, values)
 
 
 def _roundtrip_mismatches(
@@ -354,8 +348,8 @@ def _roundtrip_mismatches(
     out: dict[str, Reject] = {}
     rows = (
         row
-        for chunk in _chunked(list(by_id))
-        for row in conn.execute(select(*cols).where(articles.c.article_id.in_(chunk)))
+        for member in _members(conn, articles.c.article_id, list(by_id))
+        for row in conn.execute(select(*cols).where(member))
     )
     for row in rows:
         art = by_id[row.article_id]

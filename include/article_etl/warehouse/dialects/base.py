@@ -98,6 +98,12 @@ class Dialect:
         """The fastest idempotent load of many rows the dialect has (default: ``upsert``)."""
         self.upsert(conn, table, rows, keys, keep, latest)
 
+    def in_clauses(self, column: Any, values: Sequence[Any]) -> list[ColumnElement[bool]]:
+        """``column IN values`` as one or more conditions, each within the dialect's parameter
+        limit: one query per condition (the caller unions the results)."""
+        size = 1_000
+        return [column.in_(list(values[i : i + size])) for i in range(0, len(values), size)]
+
     # -- locks ---------------------------------------------------------------------------------
     def acquire_load_lock(self, conn: Connection) -> None:
         """Serialise loads for the rest of the transaction (nothing where the database already does)."""
