@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Column, Connection, MetaData, Table, func, or_, select, text
+from sqlalchemy import Column, Connection, MetaData, String, Table, bindparam, func, or_, select, text
 from sqlalchemy.dialects import postgresql
-from sqlalchemy.dialects.postgresql import array as sa_array
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.sql import ColumnElement
 
 from article_etl.warehouse.dialects.base import Capabilities, Dialect, update_set
@@ -88,7 +88,8 @@ class PostgreSQLDialect(Dialect):
         chunk (which turned a re-run of 100k rows quadratic)."""
         if not values:
             return []
-        return [column == func.any(sa_array(list(values)))]
+        # One bind parameter holding the array (not one parameter per element: 65,535 at most).
+        return [column == func.any(bindparam(None, list(values), type_=ARRAY(String())))]
 
     def acquire_load_lock(self, conn: Connection) -> None:
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
