@@ -222,6 +222,10 @@ def main() -> None:
     from bench.fetch_speed import fetch_speed_rows
 
     fetch_speed_rows()
+    # Warehouse load speed per dialect beside a raw PostgreSQL COPY (prints its own table).
+    from bench.load_speed import main as load_speed
+
+    load_speed([10_000, 100_000])
 
 
 if __name__ == "__main__":

@@ -84,9 +84,15 @@ def _stage(stage: str, source_id: str) -> dict[str, Any]:
     doc_md=__doc__,
 )
 def article_etl_daily() -> None:
-    @task(doc_md="The enabled source ids (or the `sources` param), one mapped task group each.")
+    @task(
+        doc_md="Check the warehouse (reachable, room, charset) and upgrade its schema, before any page "
+        "is fetched; then the enabled source ids (or the `sources` param), one mapped task group each."
+    )
     def list_sources() -> list[str]:
-        from article_etl.orchestration import enabled_sources
+        from article_etl.orchestration import enabled_sources, fail_fast, warehouse_from_airflow
+        from article_etl.warehouse.door import prepare_warehouse
+
+        fail_fast(lambda: prepare_warehouse(warehouse_from_airflow()))
 
         return enabled_sources(get_current_context()["params"].get("sources") or [])
 

@@ -86,6 +86,6 @@ def data_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def sqlite_engine(tmp_path: Path):  # type: ignore[no-untyped-def]
     """A warehouse in a fresh SQLite file, schema created."""
-    from article_etl.warehouse import get_engine
+    from article_etl.warehouse.door import prepare_warehouse
 
-    return get_engine(f"sqlite:///{tmp_path / 'w.db'}")
+    return prepare_warehouse(f"sqlite:///{tmp_path / 'w.db'}")

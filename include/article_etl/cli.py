@@ -44,6 +44,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub.add_parser("check-config", help="validate the sources file and print its sources")
 
     _add_rejects_parser(sub)
+    p = sub.add_parser("db", help="the warehouse schema: upgrade it to this version's, or show its revision")
+    p.add_argument("action", choices=["upgrade", "current"])
+    p.add_argument("--warehouse", help="SQLAlchemy URL (default: ARTICLE_ETL_WAREHOUSE_URL or SQLite)")
 
     p = sub.add_parser("demo", help="run the daily DAG once against the local demo site and print the report")
     p.add_argument("--keep", action="store_true", help="keep the throwaway AIRFLOW_HOME for inspection")
@@ -77,6 +80,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from article_etl.rejects_cli import run_rejects
 
         return run_rejects(args)
+    if args.command == "db":
+        from article_etl.warehouse.cli import db_command
+
+        return db_command(args.action, args.warehouse)
     if args.command == "demo":
         from article_etl.demo_run import run_demo
 
@@ -201,6 +208,13 @@ def _run_stages(args: argparse.Namespace) -> int:
     run_id = f"cli__{args.ds}__{datetime.now(UTC).strftime('%Y%m%dT%H%M%S%f')}"
     day = Day.of(args.ds, run_id=run_id)
     url = warehouse_url(args.warehouse)
+    from article_etl.warehouse.door import prepare_warehouse
+
+    try:  # the warehouse is checked (and its schema upgraded) before any page is fetched
+        prepare_warehouse(url)
+    except RuntimeError as exc:
+        print(f"article-etl: {exc}", file=sys.stderr)
+        return 2
     failed = 0
     for src in settings.sources:
         if not src.enabled or (args.source and src.id not in args.source):

@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import Engine
 
 from article_etl.localrun import airflow_env, migrate
-from article_etl.warehouse import get_engine
+from article_etl.warehouse.door import prepare_warehouse
 from tests.conftest import REPO
 from tests.warehouse.helpers import DS, load, make_article, make_reject
 
@@ -44,7 +44,7 @@ print("PROBE" + json.dumps(out))
 def served(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     tmp = tmp_path_factory.mktemp("plugin")
     warehouse = f"sqlite:///{tmp / 'w.db'}"
-    engine: Engine = get_engine(warehouse)
+    engine: Engine = prepare_warehouse(warehouse)
     load(
         engine,
         [make_article(f"http://x/a/{i}", f"第{i}篇文章的正文。" * 30) for i in range(3)],

@@ -131,14 +131,11 @@ def test_a_database_that_fails_to_run_fails_the_load_and_changes_nothing(
 ) -> None:
     """A lock timeout is not a bad row: the load raises (the task retries) and rolls back whole."""
     load(sqlite_engine, [GOOD])
-    real_upsert = write.upsert
 
-    def locked(conn: object, table: object, rows: object, keys: object) -> None:
-        if table is articles:
-            raise OperationalError("INSERT INTO articles", {}, Exception("database is locked"))
-        real_upsert(conn, table, rows, keys)  # type: ignore[arg-type]
+    def locked(conn: object, rows: object) -> None:
+        raise OperationalError("INSERT INTO articles", {}, Exception("database is locked"))
 
-    monkeypatch.setattr(write, "upsert", locked)
+    monkeypatch.setattr(write, "write_articles", locked)
     other: Article = make_article("http://x/other", "别的" * 100)
     with pytest.raises(OperationalError):
         load(sqlite_engine, [other], [make_reject(GOOD.url, evidence="gone")])

@@ -21,7 +21,7 @@ from tests.warehouse.helpers import make_reject as _reject
 from tests.warehouse.helpers import urls as _urls
 
 
-def test_rerun_of_a_day_changes_nothing(sqlite_engine: Engine) -> None:
+def test_rerun_of_a_day_changes_nothing(warehouse: Engine) -> None:
     batch = [
         make_article("http://x/a?utm_source=rss", "正文一" * 60),
         make_article("http://x/b", "正文二" * 60),
@@ -31,44 +31,44 @@ def test_rerun_of_a_day_changes_nothing(sqlite_engine: Engine) -> None:
             ds=DS, stage="fetch", source_id="xj", url="http://x/404", reason="http_status", detail="HTTP 404"
         )
     ]
-    load(sqlite_engine, batch, fail)
-    first = snapshot(sqlite_engine)
-    load(sqlite_engine, batch, fail)
-    assert snapshot(sqlite_engine) == first
+    load(warehouse, batch, fail)
+    first = snapshot(warehouse)
+    load(warehouse, batch, fail)
+    assert snapshot(warehouse) == first
     assert len(first[0]) == 2
     assert len(first[1]) == 1
 
 
-def test_rerun_removes_an_article_the_day_now_rejects_and_says_why(sqlite_engine: Engine) -> None:
-    load(sqlite_engine, [make_article("http://x/a", "甲" * 200), make_article("http://x/b", "乙" * 200)])
-    load(sqlite_engine, [make_article("http://x/a", "甲" * 200)], [_reject("http://x/b")])
-    assert _urls(sqlite_engine) == ["http://x/a"]
-    with sqlite_engine.connect() as conn:
+def test_rerun_removes_an_article_the_day_now_rejects_and_says_why(warehouse: Engine) -> None:
+    load(warehouse, [make_article("http://x/a", "甲" * 200), make_article("http://x/b", "乙" * 200)])
+    load(warehouse, [make_article("http://x/a", "甲" * 200)], [_reject("http://x/b")])
+    assert _urls(warehouse) == ["http://x/a"]
+    with warehouse.connect() as conn:
         assert conn.execute(select(rejects.c.url, rejects.c.reason)).all() == [("http://x/b", "http_status")]
         detail = conn.execute(select(rejects.c.detail)).scalar_one()
     assert f"(article {article_id(canonical_url('http://x/b'))}) was removed" in detail
 
 
-def test_rerun_that_no_longer_lists_a_page_keeps_its_row(sqlite_engine: Engine) -> None:
+def test_rerun_that_no_longer_lists_a_page_keeps_its_row(warehouse: Engine) -> None:
     """A feed that has dropped old entries must not empty a backfilled day without a word."""
-    load(sqlite_engine, [make_article("http://x/a", "甲" * 200)])
-    load(sqlite_engine, [])
-    assert _urls(sqlite_engine) == ["http://x/a"]
+    load(warehouse, [make_article("http://x/a", "甲" * 200)])
+    load(warehouse, [])
+    assert _urls(warehouse) == ["http://x/a"]
 
 
-def test_rerun_where_the_kept_copy_now_fails_keeps_the_other_copy(sqlite_engine: Engine) -> None:
+def test_rerun_where_the_kept_copy_now_fails_keeps_the_other_copy(warehouse: Engine) -> None:
     text = "同一篇文章" * 50
-    load(sqlite_engine, [make_article("http://x/u1", text)], [_reject("http://x/u2", "duplicate")])
-    load(sqlite_engine, [make_article("http://x/u2", text)], [_reject("http://x/u1")])
-    assert _urls(sqlite_engine) == ["http://x/u2"]
+    load(warehouse, [make_article("http://x/u1", text)], [_reject("http://x/u2", "duplicate")])
+    load(warehouse, [make_article("http://x/u2", text)], [_reject("http://x/u1")])
+    assert _urls(warehouse) == ["http://x/u2"]
 
 
-def test_an_article_seen_again_on_a_later_day_stays_on_its_first_day(sqlite_engine: Engine) -> None:
+def test_an_article_seen_again_on_a_later_day_stays_on_its_first_day(warehouse: Engine) -> None:
     art = make_article("http://x/undated", "未注明日期的文章" * 30)
-    load(sqlite_engine, [art])
+    load(warehouse, [art])
     later = replace(art, ds="2026-11-19")
     load_partition(
-        sqlite_engine,
+        warehouse,
         source=SOURCE,
         ds="2026-11-19",
         batch=[later],
@@ -77,18 +77,18 @@ def test_an_article_seen_again_on_a_later_day_stays_on_its_first_day(sqlite_engi
         counts={},
         run_id="r2",
     )
-    load(sqlite_engine, [art])
-    with sqlite_engine.connect() as conn:
+    load(warehouse, [art])
+    with warehouse.connect() as conn:
         assert conn.execute(select(articles.c.url, articles.c.ds)).all() == [("http://x/undated", DS)]
         dup = conn.execute(select(rejects.c.ds, rejects.c.reason, rejects.c.detail)).one()
     assert (dup.ds, dup.reason) == ("2026-11-19", "duplicate")
     assert f"ds={DS}" in dup.detail
 
 
-def test_same_text_under_another_url_is_a_duplicate_reject(sqlite_engine: Engine) -> None:
-    load(sqlite_engine, [make_article("http://x/a", "同一篇文章" * 50)])
+def test_same_text_under_another_url_is_a_duplicate_reject(warehouse: Engine) -> None:
+    load(warehouse, [make_article("http://x/a", "同一篇文章" * 50)])
     load_partition(
-        sqlite_engine,
+        warehouse,
         source=SOURCE,
         ds="2026-11-19",
         batch=[make_article("http://x/copy", "同一篇文章" * 50)],
@@ -97,7 +97,7 @@ def test_same_text_under_another_url_is_a_duplicate_reject(sqlite_engine: Engine
         counts={},
         run_id="r2",
     )
-    with sqlite_engine.connect() as conn:
+    with warehouse.connect() as conn:
         assert conn.execute(select(articles.c.url)).scalars().all() == ["http://x/a"]
         row = conn.execute(select(rejects.c.reason, rejects.c.url, rejects.c.detail)).one()
     assert row.reason == "duplicate"

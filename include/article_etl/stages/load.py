@@ -34,7 +34,8 @@ def run(
     settings: Settings, source_id: str, day: Day, warehouse: str, root: Path | None = None
 ) -> dict[str, Any]:
     """Load the batch and the rejects of this run; then enforce the source's reject rate."""
-    from article_etl.warehouse import get_engine, load_partition, masked
+    from article_etl.warehouse import load_partition, masked
+    from article_etl.warehouse.door import prepare_warehouse
 
     source = settings.source(source_id)
     log.info("loading source %s, ds %s, run %s into %s", source_id, day.ds, day.run_id, masked(warehouse))
@@ -48,8 +49,9 @@ def run(
             "clean": _counts(chain[Stage.CLEAN], "articles"),
             "validate": _counts(chain[Stage.VALIDATE], "articles"),
         }
+        engine = prepare_warehouse(warehouse)
         result = load_partition(
-            get_engine(warehouse),
+            engine,
             source=source,
             ds=day.ds,
             batch=list(validated.records(Kind.ARTICLES, Article)),
@@ -61,7 +63,7 @@ def run(
         )
         stage.manifest.counts.update({"in": validated.manifest.counts.get("out", 0), "out": result.loaded})
         stage.manifest.extra["warehouse_rejected"] = result.rejected
-    verify.run(get_engine(warehouse), source_id, day, counts, root)  # the warehouse suite, after commit
+    verify.run(engine, source_id, day, counts, root)  # the warehouse suite, after commit
     # Everything the listing gave: the URLs taken plus the entries discovery itself rejected.
     discovered = int(counts["discover"]["urls"]) + chain[Stage.DISCOVER].manifest.counts.get("rejected", 0)
     rate = result.rejected / discovered if discovered else 0.0

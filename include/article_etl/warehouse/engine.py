@@ -14,7 +14,6 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 from article_etl.storage import data_root
-from article_etl.warehouse.schema import metadata
 
 _DRIVERS = {
     "postgres": "postgresql+psycopg",
@@ -55,7 +54,8 @@ def masked(url: str) -> str:
 
 @cache
 def get_engine(url: str) -> Engine:
-    """One engine per URL per process, with the schema created if missing."""
+    """One engine per URL per process. The schema is Alembic's (``warehouse.migrate``), never
+    created here: a warehouse has the tables of the revision it was upgraded to."""
     kwargs: dict[str, object] = {"future": True, "pool_pre_ping": True}
     if url.startswith("sqlite"):
         kwargs["connect_args"] = {"timeout": 60}
@@ -65,12 +65,6 @@ def get_engine(url: str) -> Engine:
     engine = create_engine(url, **kwargs)  # type: ignore[arg-type]
     if url.startswith("sqlite"):
         event.listen(engine, "connect", _sqlite_pragmas)
-    try:
-        metadata.create_all(engine)
-    except Exception:
-        # Mapped load tasks may race to create the schema of a fresh warehouse: the loser retries
-        # once, when the tables exist and create_all has nothing left to do.
-        metadata.create_all(engine)
     return engine
 
 

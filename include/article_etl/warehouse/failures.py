@@ -36,5 +36,8 @@ def record_source_failure(
                 reason=codes.SOURCE_FAILED,
                 detail=detail,
                 run_id=run_id,
+                # A failed task says nothing about the articles loaded earlier: it removes none.
+                evidence=codes.EVIDENCE_NONE,
+                check_name=codes.SOURCE_FAILED,
             )
         )

@@ -41,7 +41,18 @@ from article_etl.records import Article, Reject
 from article_etl.warehouse.schema import articles, rejects
 
 # Cut to fit, recording the cut in ``repairs``; every other bounded text column rejects instead.
-TRUNCATABLE = frozenset({"site_name", "author", "lang", "detected_encoding", "encoding_method", "repairs"})
+TRUNCATABLE = frozenset(
+    {
+        "site_name",
+        "author",
+        "lang",
+        "detected_encoding",
+        "encoding_method",
+        "repairs",
+        "published_source",
+        "title_source",
+    }
+)
 # The article's text columns: every String/Text column but ``repairs``, which is a list on the record.
 ARTICLE_TEXT_COLUMNS = tuple(
     c.name for c in articles.columns if isinstance(c.type, String) and c.name != "repairs"
@@ -49,7 +60,7 @@ ARTICLE_TEXT_COLUMNS = tuple(
 # 16,000 characters of at most 4 bytes each fit MySQL's TEXT (65,535 bytes).
 DETAIL_MAX_CHARS = 16_000
 _MARKED = frozenset({"url", "raw_ref"})
-_PLAIN = ("stage", "reason", "run_id")
+_PLAIN = ("stage", "reason", "run_id", "evidence", "check_name")
 
 
 def column_limit(table: Table, name: str) -> int | None:
@@ -161,6 +172,11 @@ def reject_row(rej: Reject, *, ds: str, source_id: str, run_id: str | None) -> d
         "detail": rej.detail,
         "raw_ref": rej.raw_ref,
         "run_id": rej.run_id or run_id,
+        "evidence": rej.evidence,
+        # The check or expectation that fired: records that carry it (the GX work) say so;
+        # the stages' own checks are named by their reason code.
+        "check_name": getattr(rej, "check_name", None) or rej.reason,
+        "resolved_at": getattr(rej, "resolved_at", None),
     }
     notes: list[str] = []
     for name in ("url", "raw_ref", "detail", *_PLAIN):

@@ -25,23 +25,32 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, delete, select, text
+from sqlalchemy import Connection, Engine, Table, delete, select, update
 
 from article_etl.codes import DUPLICATE, EVIDENCE_CONTENT, EVIDENCE_NONE, ROUNDTRIP_MISMATCH
 from article_etl.config import Source
-from article_etl.errors import TransientError
 from article_etl.identity import distance
 from article_etl.records import Article, Reject
+from article_etl.warehouse.dialects import dialect_for
 from article_etl.warehouse.evidence import remove_rejected
 from article_etl.warehouse.fit import fit_batch, reject_row
-from article_etl.warehouse.schema import articles, dq_results, pipeline_runs, rejects, sources
-from article_etl.warehouse.write import article_row, upsert, upsert_isolated
+from article_etl.warehouse.schema import (
+    article_revisions,
+    articles,
+    dq_results,
+    pipeline_runs,
+    rejects,
+    sources,
+)
+from article_etl.warehouse.write import article_row, upsert, upsert_isolated, write_articles
 
 NEAR_DUPLICATE_DAYS = timedelta(days=3)
-_LOCK_KEY = 0x41525445  # "ARTE": the advisory lock every load takes
+# Stored timestamps keep their source's offset on some dialects, so a range filter in SQL is off
+# by up to a day; the SQL filter is widened by this margin and the exact window applied in Python.
+_OFFSET_MARGIN = timedelta(days=1)
 _TEXT_COLUMNS = ("title", "body", "author", "site_name")
 
 
@@ -69,10 +78,13 @@ def load_partition(
 
     Returns how many articles this load stored and how many rejects the partition now has.
     """
+    dialect = dialect_for(engine.dialect.name)
     with engine.connect() as conn:
         try:
             with conn.begin():
-                _serialise_loads(conn)
+                # One load at a time per warehouse: two sources loading the same wire story at
+                # once would each miss the other's uncommitted copy.
+                dialect.acquire_load_lock(conn)
                 upsert(
                     conn,
                     sources,
@@ -97,7 +109,7 @@ def load_partition(
                     [*partition_rejects, *unfit, *dup_rejects],
                     keep_ids={a.article_id for a in keep},
                 )
-                stored, refused = _write_articles(conn, keep, ds, run_id)
+                stored, refused = _write_articles(conn, keep, ds, run_id, source.timezone or "UTC")
                 all_rejects = [*told, *refused]
                 load_counts = {
                     "loaded": len(stored),
@@ -111,7 +123,7 @@ def load_partition(
                     partition,
                     [reject_row(r, ds=ds, source_id=source.id, run_id=run_id) for r in all_rejects],
                 )
-                _replace(conn, dq_results, partition, list(dq_rows))
+                _replace(conn, dq_results, partition, [{"run_id": run_id, **row} for row in dq_rows])
                 _replace(
                     conn,
                     pipeline_runs,
@@ -129,7 +141,7 @@ def load_partition(
                     ],
                 )
         finally:
-            _release_load_lock(conn)
+            dialect.release_load_lock(conn)
     return LoadResult(loaded=len(stored), rejected=len(all_rejects))
 
 
@@ -142,56 +154,85 @@ def _replace(conn: Connection, table: Table, partition: tuple[str, str], rows: l
 
 
 def _write_articles(
-    conn: Connection, batch: list[Article], ds: str, run_id: str | None
+    conn: Connection, batch: list[Article], ds: str, run_id: str | None, timezone: str
 ) -> tuple[list[Article], list[Reject]]:
     """Upsert ``batch``; return the articles now stored, and a reject for each one that is not.
 
     The whole write is a savepoint: when the read-back finds damaged text, it is rolled back and
     redone without the damaged articles, so an article loaded earlier for the same id keeps its
-    (undamaged) row instead of being overwritten and then deleted.
+    (undamaged) row instead of being overwritten and then deleted. A stored article whose text
+    changed keeps its previous text in ``article_revisions``.
     """
     if not batch:
         return [], []
+    previous = _previous_texts(conn, batch)
     attempt = conn.begin_nested()
     try:
-        stored, refused = upsert_isolated(conn, batch, ds, run_id)
+        stored, refused = upsert_isolated(conn, batch, ds, run_id, timezone)
         damaged = _roundtrip_mismatches(conn, stored, ds, run_id)
     except BaseException:
         attempt.rollback()
         raise
     if not damaged:
         attempt.commit()
-        return stored, refused
-    attempt.rollback()
-    stored = [a for a in stored if a.article_id not in damaged]
-    if stored:
-        upsert(conn, articles, [article_row(a) for a in stored], ["article_id"])
+    else:
+        attempt.rollback()
+        stored = [a for a in stored if a.article_id not in damaged]
+        if stored:
+            write_articles(conn, [article_row(a, timezone) for a in stored])
+    _record_revisions(conn, stored, previous, ds, run_id)
     return stored, [*refused, *damaged.values()]
 
 
-class LoadLockTimeout(TransientError):
-    """Another load held the warehouse lock for too long; retry later."""
+def _previous_texts(conn: Connection, batch: Sequence[Article]) -> dict[str, Any]:
+    """The stored title, body and hash of the batch's articles whose text this load changes, by id
+    (read before they are upserted). Bodies are read only for those: a re-run reads none."""
+    incoming = {a.article_id: (a.content_hash, a.title) for a in batch}
+    changed: list[str] = []
+    for member in _members(conn, articles.c.article_id, list(incoming)):
+        for stored in conn.execute(
+            select(articles.c.article_id, articles.c.content_hash, articles.c.title).where(member)
+        ):
+            if (stored.content_hash, stored.title) != incoming[stored.article_id]:
+                changed.append(stored.article_id)
+    out: dict[str, Any] = {}
+    for member in _members(conn, articles.c.article_id, changed):
+        for row in conn.execute(
+            select(
+                articles.c.article_id,
+                articles.c.title,
+                articles.c.body,
+                articles.c.content_hash,
+                articles.c.first_seen,
+            ).where(member)
+        ):
+            out[row.article_id] = row
+    return out
 
 
-def _serialise_loads(conn: Connection) -> None:
-    """One load at a time per warehouse on server databases, for the rest of the transaction:
-    two sources loading the same wire story at once would each miss the other's uncommitted copy.
-    (SQLite already serialises writers.)"""
-    if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
-    elif conn.dialect.name in ("mysql", "mariadb"):
-        # Named locks belong to the session, which the pool keeps: _release_load_lock frees it.
-        got = conn.execute(text("SELECT GET_LOCK('article_etl_load', 600)")).scalar()
-        if got != 1:  # 0: timed out, NULL: error. Loading without it could keep one story twice.
-            raise LoadLockTimeout(
-                "could not take the warehouse load lock within 600 s (another load holds it); the task retries"
-            )
-
-
-def _release_load_lock(conn: Connection) -> None:
-    if conn.dialect.name in ("mysql", "mariadb"):
-        conn.execute(text("SELECT RELEASE_LOCK('article_etl_load')"))
-        conn.commit()
+def _record_revisions(
+    conn: Connection, stored: Sequence[Article], previous: dict[str, Any], ds: str, run_id: str | None
+) -> None:
+    """Keep the text an upsert replaced: a page whose text changed is a new revision, and the old
+    one stays readable. Unchanged text (a re-run) records nothing."""
+    now = datetime.now(UTC)
+    rows = [
+        {
+            "article_id": art.article_id,
+            "title": old.title,
+            "body": old.body,
+            "content_hash": old.content_hash,
+            "first_seen": old.first_seen,
+            "replaced_ds": ds,
+            "replaced_run_id": run_id,
+            "replaced_at": now,
+        }
+        for art in stored
+        if (old := previous.get(art.article_id)) is not None
+        and (old.content_hash != art.content_hash or old.title != art.title)
+    ]
+    if rows:
+        conn.execute(article_revisions.insert(), rows)
 
 
 def _split_warehouse_duplicates(
@@ -207,35 +248,48 @@ def _split_warehouse_duplicates(
     others = ~((articles.c.source_id == source_id) & (articles.c.ds == ds))
     exact = {
         row.content_hash: row
+        for member in _members(conn, articles.c.content_hash, sorted({a.content_hash for a in batch}))
         for row in conn.execute(
-            select(articles.c.content_hash, articles.c.article_id, articles.c.url).where(
-                others, articles.c.content_hash.in_({a.content_hash for a in batch})
-            )
+            select(articles.c.content_hash, articles.c.article_id, articles.c.url).where(others, member)
         )
     }
     # The same article (same canonical URL) already loaded for another day or source, e.g. an
     # undated feed entry seen again the next day: it stays where it was first loaded.
     elsewhere = {
         row.article_id: row
+        for member in _members(conn, articles.c.article_id, sorted({a.article_id for a in batch}))
         for row in conn.execute(
-            select(articles.c.article_id, articles.c.ds, articles.c.source_id).where(
-                others, articles.c.article_id.in_({a.article_id for a in batch})
-            )
+            select(articles.c.article_id, articles.c.ds, articles.c.source_id).where(others, member)
         )
     }
+    if elsewhere:
+        # Seen again: the page's row (loaded for its first day) records the latest day it was seen.
+        seen = date.fromisoformat(ds)
+        for member in _members(conn, articles.c.article_id, sorted(elsewhere)):
+            conn.execute(
+                update(articles)
+                .where(member)
+                .where((articles.c.last_seen < seen) | articles.c.last_seen.is_(None))
+                .values(last_seen=seen)
+            )
     near: list[Any] = []
     dated = [a.published_at for a in batch if a.published_at is not None]
     if near_max >= 0 and dated:
-        near = list(
-            conn.execute(
-                select(articles.c.article_id, articles.c.url, articles.c.simhash).where(
+        low, high = min(dated) - NEAR_DUPLICATE_DAYS, max(dated) + NEAR_DUPLICATE_DAYS
+        near = [
+            row
+            for row in conn.execute(
+                select(
+                    articles.c.article_id, articles.c.url, articles.c.simhash, articles.c.published_at
+                ).where(
                     others,
                     articles.c.simhash != "",
-                    articles.c.published_at >= min(dated) - NEAR_DUPLICATE_DAYS,
-                    articles.c.published_at <= max(dated) + NEAR_DUPLICATE_DAYS,
+                    articles.c.published_at >= low - _OFFSET_MARGIN,
+                    articles.c.published_at <= high + _OFFSET_MARGIN,
                 )
             )
-        )
+            if low <= row.published_at <= high
+        ]
     keep: list[Article] = []
     out: list[Reject] = []
     for art in batch:
@@ -277,6 +331,12 @@ def _split_warehouse_duplicates(
     return keep, out
 
 
+def _members(conn: Connection, column: Any, values: list[str]) -> list[Any]:
+    """``column IN values`` as the dialect splits it (SQLite stops at 32,766 parameters;
+    PostgreSQL takes one array): run one query per condition."""
+    return dialect_for(conn.dialect.name).in_clauses(column, values)
+
+
 def _roundtrip_mismatches(
     conn: Connection, batch: Sequence[Article], ds: str, run_id: str | None
 ) -> dict[str, Reject]:
@@ -286,7 +346,12 @@ def _roundtrip_mismatches(
     by_id = {a.article_id: a for a in batch}
     cols = [articles.c.article_id, *(articles.c[name] for name in _TEXT_COLUMNS)]
     out: dict[str, Reject] = {}
-    for row in conn.execute(select(*cols).where(articles.c.article_id.in_(list(by_id)))):
+    rows = (
+        row
+        for member in _members(conn, articles.c.article_id, list(by_id))
+        for row in conn.execute(select(*cols).where(member))
+    )
+    for row in rows:
         art = by_id[row.article_id]
         for name in _TEXT_COLUMNS:
             written, read = getattr(art, name), getattr(row, name)

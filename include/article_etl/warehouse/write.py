@@ -1,6 +1,7 @@
 """Write articles so that one refused row costs that row, not the batch.
 
-The batch goes in as one multi-row upsert. If the database refuses it for a row's data (a
+The batch goes in through the dialect's bulk upsert (PostgreSQL: COPY into a staging table, then
+INSERT ... ON CONFLICT; SQLite and MariaDB: multi-row upserts), in chunks. If the database refuses it for a row's data (a
 constraint, a value it cannot store), the upsert is redone one row at a time, each row in its own
 savepoint, and each row refused again becomes a ``warehouse_refused`` reject (evidence "none": an
 article loaded earlier under the same id keeps its row) whose detail has the database's message.
@@ -11,32 +12,41 @@ is not the row's fault and propagates, so the load fails whole and the task retr
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
+from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection
-from sqlalchemy.dialects import mysql, postgresql, sqlite
+from sqlalchemy import Connection, Table
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, StatementError
 
 from article_etl.codes import EVIDENCE_NONE, WAREHOUSE_REFUSED
 from article_etl.records import Article, Reject
+from article_etl.warehouse.dialects import dialect_for
 from article_etl.warehouse.schema import articles
 
 log = logging.getLogger(__name__)
 
 _MESSAGE_MAX = 500
+# first_seen is set once; last_seen only moves forward (both are days of the data interval).
+ARTICLE_KEYS = ("article_id",)
+ARTICLE_KEEP = ("first_seen",)
+ARTICLE_LATEST = ("last_seen",)
+# Rows per bulk statement: bounds the memory one chunk's parameters take, whatever the batch size.
+CHUNK_ROWS = 2_000
 
 
 def upsert_isolated(
-    conn: Connection, batch: list[Article], ds: str, run_id: str | None
+    conn: Connection, batch: list[Article], ds: str, run_id: str | None, timezone: str = "UTC"
 ) -> tuple[list[Article], list[Reject]]:
     """One bulk upsert; if the database refuses it for a row's data, each row in its own
     savepoint, so the refused rows become ``warehouse_refused`` rejects and the others load."""
-    rows = [article_row(a) for a in batch]
+    rows = [article_row(a, timezone) for a in batch]
     try:
         with conn.begin_nested():
-            upsert(conn, articles, rows, ["article_id"])
+            write_articles(conn, rows)
         return batch, []
-    except (StatementError, UnicodeError) as exc:
+    except (StatementError, ValueError) as exc:
         if not _is_data_error(exc):
             raise
         log.warning(
@@ -49,8 +59,8 @@ def upsert_isolated(
     for art, row in zip(batch, rows, strict=True):
         try:
             with conn.begin_nested():
-                upsert(conn, articles, [row], ["article_id"])
-        except (StatementError, UnicodeError) as exc:
+                upsert(conn, articles, [row], ARTICLE_KEYS, ARTICLE_KEEP, ARTICLE_LATEST)
+        except (StatementError, ValueError) as exc:
             if not _is_data_error(exc):
                 raise
             refused.append(
@@ -79,6 +89,8 @@ def _is_data_error(exc: BaseException) -> bool:
     """
     if isinstance(exc, DataError | IntegrityError):
         return True
+    if type(exc).__name__ == "BulkLoadRefused":  # a dialect's bulk path refused a value
+        return True
     if isinstance(exc, DBAPIError):
         return False
     if isinstance(exc, StatementError):
@@ -95,8 +107,20 @@ def _one_line(exc: BaseException) -> str:
     return line if len(line) <= _MESSAGE_MAX else line[: _MESSAGE_MAX - 1] + "…"
 
 
-def article_row(art: Article) -> dict[str, Any]:
-    """The ``articles`` row for an article (already fitted by ``warehouse.fit``)."""
+def article_row(art: Article, timezone: str = "UTC") -> dict[str, Any]:
+    """The ``articles`` row for an article (already fitted by ``warehouse.fit``).
+
+    ``published_at`` is stored in the source's time zone (where the dialect keeps offsets) and
+    ``published_date`` is its calendar day there: the day a reader of that source would name.
+    ``first_seen`` / ``last_seen`` are the load's ``ds``: the upsert keeps the first and moves the
+    last forward, so a re-run of a day changes neither.
+    """
+    published = art.published_at
+    local: date | None = None
+    if published is not None and published.tzinfo is not None:
+        published = published.astimezone(ZoneInfo(timezone))
+        local = published.date()
+    seen = date.fromisoformat(art.ds) if art.ds else None
     return {
         "article_id": art.article_id,
         "source_id": art.source_id,
@@ -105,7 +129,7 @@ def article_row(art: Article) -> dict[str, Any]:
         "title": art.title,
         "body": art.body,
         "author": art.author,
-        "published_at": art.published_at,
+        "published_at": published,
         "site_name": art.site_name,
         "lang": art.lang,
         "detected_encoding": art.detected_encoding,
@@ -115,24 +139,31 @@ def article_row(art: Article) -> dict[str, Any]:
         "char_count": art.char_count,
         "repairs": ",".join(art.repairs),
         "ds": art.ds,
+        "published_date": local,
+        "published_source": art.published_source,
+        "title_source": art.title_source,
+        "decode_damage": art.decode_damage,
+        "first_seen": seen,
+        "last_seen": seen,
     }
 
 
-def upsert(conn: Connection, table: Any, rows: list[dict[str, Any]], keys: list[str]) -> None:
+def write_articles(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
+    """The dialect's bulk upsert of article rows, ``CHUNK_ROWS`` at a time, on the open transaction."""
+    dialect = dialect_for(conn.dialect.name)
+    for start in range(0, len(rows), CHUNK_ROWS):
+        dialect.bulk_upsert(
+            conn, articles, rows[start : start + CHUNK_ROWS], ARTICLE_KEYS, ARTICLE_KEEP, ARTICLE_LATEST
+        )
+
+
+def upsert(
+    conn: Connection,
+    table: Table,
+    rows: Sequence[dict[str, Any]],
+    keys: Sequence[str],
+    keep: Sequence[str] = (),
+    latest: Sequence[str] = (),
+) -> None:
     """INSERT ... ON CONFLICT/DUPLICATE KEY UPDATE in the dialect's own words."""
-    name = conn.dialect.name
-    updates = [c.name for c in table.columns if c.name not in keys]
-    stmt: Any
-    if name in ("postgresql", "sqlite"):
-        insert = postgresql.insert(table) if name == "postgresql" else sqlite.insert(table)
-        stmt = insert.on_conflict_do_update(
-            index_elements=keys, set_={c: insert.excluded[c] for c in updates}
-        )
-    elif name in ("mysql", "mariadb"):
-        my_insert = mysql.insert(table)
-        stmt = my_insert.on_duplicate_key_update({c: my_insert.inserted[c] for c in updates})
-    else:
-        raise NotImplementedError(
-            f"warehouse dialect {name!r} is not supported; use SQLite, PostgreSQL or MySQL"
-        )
-    conn.execute(stmt, rows)
+    dialect_for(conn.dialect.name).upsert(conn, table, rows, keys, keep, latest)

@@ -1,0 +1,190 @@
+"""Load speed per dialect: rows/s of ``load_partition`` (first load, then a re-run) at 10k and
+100k articles, beside a raw PostgreSQL COPY of the same rows in the same run, and peak memory.
+
+Each measurement runs in its own process so its peak RSS (``ru_maxrss``) is its own. Databases:
+SQLite in a temp dir always; PostgreSQL / MariaDB from ARTICLE_ETL_TEST_POSTGRES_URL /
+ARTICLE_ETL_TEST_MYSQL_URL (a fresh database each, dropped after).
+
+    .venv/bin/python bench/load_speed.py [10000 100000]
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+
+def articles(n: int) -> list:  # type: ignore[type-arg]
+    from article_etl.identity import article_id, canonical_url, content_hash
+    from article_etl.records import Article
+
+    out = []
+    base = datetime(2026, 11, 18, tzinfo=UTC)
+    for i in range(n):
+        url = f"http://bench.example/{i}"
+        canon = canonical_url(url)
+        body = f"第{i}篇文章。" + "新闻正文内容，" * 40
+        out.append(
+            Article(
+                article_id=article_id(canon),
+                source_id="bench",
+                url=url,
+                canonical_url=canon,
+                title=f"标题 {i}",
+                body=body,
+                author="记者",
+                published_at=base + timedelta(seconds=i % 86_400),
+                site_name="bench",
+                lang="zh",
+                detected_encoding="utf-8",
+                encoding_method="http",
+                content_hash=content_hash(body),
+                char_count=len(body),
+                ds="2026-11-18",
+                published_source="page",
+                title_source="selector",
+            )
+        )
+    return out
+
+
+def child(kind: str, url: str, n: int) -> dict[str, float]:
+    """One measurement (runs in a fresh process)."""
+    from article_etl.config import Source
+    from article_etl.warehouse import load_partition
+    from article_etl.warehouse.door import prepare_warehouse
+
+    engine = prepare_warehouse(url)
+    batch = articles(n)
+    if kind == "upsert":
+        # The upsert path alone (COPY into staging + INSERT ... ON CONFLICT), on an empty table and
+        # again on a full one, as ``load_partition`` calls it: the figure to set beside raw COPY.
+        from article_etl.warehouse.write import article_row, write_articles
+
+        rows = [article_row(a, "Asia/Shanghai") for a in batch]
+        times = []
+        for _ in range(2):
+            start = time.perf_counter()
+            with engine.begin() as conn:
+                write_articles(conn, rows)
+            times.append(time.perf_counter() - start)
+        return {"seconds": times[0], "rerun_seconds": times[1]}
+    if kind == "copy":
+        from article_etl.warehouse.dialects.postgresql import copy_rows
+        from article_etl.warehouse.schema import articles as table
+        from article_etl.warehouse.write import article_row
+
+        rows = [article_row(a, "Asia/Shanghai") for a in batch]
+        start = time.perf_counter()
+        with engine.begin() as conn:
+            copy_rows(conn, "articles", table, rows)
+        return {"seconds": time.perf_counter() - start}
+    source = Source.model_validate(
+        {
+            "id": "bench",
+            "name": "bench",
+            "timezone": "Asia/Shanghai",
+            "discovery": {"kind": "rss", "url": "http://x/"},
+        }
+    )
+    times = []
+    for _ in range(2):  # first load, then a re-run that must change nothing
+        start = time.perf_counter()
+        load_partition(
+            engine,
+            source=source,
+            ds="2026-11-18",
+            batch=batch,
+            partition_rejects=[],
+            dq_rows=[],
+            counts={},
+            run_id="b",
+        )
+        times.append(time.perf_counter() - start)
+    return {"seconds": times[0], "rerun_seconds": times[1]}
+
+
+def fresh_database(kind: str, tmp: str) -> tuple[str, object]:
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from article_etl.warehouse import normalise_url
+
+    name = f"article_etl_bench_{uuid.uuid4().hex[:8]}"
+    if kind == "sqlite":
+        return f"sqlite:///{tmp}/{name}.db", None
+    env = (
+        "ARTICLE_ETL_TEST_POSTGRES_URL"
+        if kind in ("postgresql", "upsert", "copy")
+        else "ARTICLE_ETL_TEST_MYSQL_URL"
+    )
+    admin = create_engine(os.environ[env], isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(
+            text(f"CREATE DATABASE {name}" + (" CHARACTER SET utf8mb4" if kind == "mariadb" else ""))
+        )
+    url = normalise_url(make_url(os.environ[env]).set(database=name).render_as_string(hide_password=False))
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.execute(text(f"DROP DATABASE {name}" + (" WITH (FORCE)" if kind != "mariadb" else "")))
+
+    return url, drop
+
+
+def main(sizes: list[int]) -> None:
+    kinds = ["sqlite"]
+    if os.environ.get("ARTICLE_ETL_TEST_POSTGRES_URL"):
+        kinds += ["postgresql", "upsert", "copy"]
+    if os.environ.get("ARTICLE_ETL_TEST_MYSQL_URL"):
+        kinds.append("mariadb")
+    print("| dialect | articles | load rows/s | re-run rows/s | peak RSS MB |")
+    print("| --- | --- | --- | --- | --- |")
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            for kind in kinds:
+                url, drop = fresh_database(kind, tmp)
+                try:
+                    proc = subprocess.run(
+                        [sys.executable, __file__, "--child", kind, url, str(n)],
+                        capture_output=True,
+                        text=True,
+                        check=True,
+                    )
+                finally:
+                    if drop:
+                        drop()  # type: ignore[operator]
+                out = json.loads(proc.stdout.strip().splitlines()[-1])
+                label = {
+                    "copy": "PostgreSQL raw COPY into articles (reference)",
+                    "upsert": "PostgreSQL upsert path only (COPY to staging + ON CONFLICT)",
+                    "postgresql": "PostgreSQL full load_partition",
+                    "sqlite": "SQLite full load_partition",
+                    "mariadb": "MariaDB full load_partition",
+                }[kind]
+                rerun = f"{n / out['rerun_seconds']:,.0f}" if "rerun_seconds" in out else "-"
+                print(
+                    f"| {label} | {n:,} | {n / out['seconds']:,.0f} | {rerun} | {out['rss_mb']:.0f} |",
+                    flush=True,
+                )
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--child"]:
+        kind, url, n = sys.argv[2], sys.argv[3], int(sys.argv[4])
+        result = child(kind, url, n)
+        result["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(json.dumps(result))
+    else:
+        main([int(a) for a in sys.argv[1:]] or [10_000, 100_000])

@@ -1,0 +1,133 @@
+"""PostgreSQL: new rows by COPY straight into the table; rows already there by COPY into a
+temporary staging table, then one INSERT ... ON CONFLICT DO UPDATE ... WHERE changed. COPY is the fastest way rows enter PostgreSQL (executemany ran at about 0.6 of
+its rate here); the set-based upsert from the staging table keeps the load idempotent and skips
+rows whose values did not change, so a re-run writes nothing. Loads are serialised with a
+transaction-scoped advisory lock; ``published_at`` is ``TIMESTAMPTZ``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Column, Connection, MetaData, String, Table, bindparam, func, or_, select, text
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.sql import ColumnElement
+
+from article_etl.warehouse.dialects.base import Capabilities, Dialect, update_set
+
+LOCK_KEY = 0x41525445  # "ARTE": the advisory lock every load takes
+
+
+class BulkLoadRefused(ValueError):
+    """COPY refused a value (the caller redoes the batch row by row to find which)."""
+
+
+class PostgreSQLDialect(Dialect):
+    names = ("postgresql",)
+    capabilities = Capabilities(
+        timestamps="native",
+        bulk_load="copy",
+        max_bind_params=65_535,
+        upsert_where=True,
+        transactional_ddl=True,
+        max_text_bytes=1_073_741_823,  # 1 GB per field
+    )
+
+    def insert(self, table: Table) -> Any:
+        return postgresql.insert(table)
+
+    def greatest(self, a: ColumnElement[Any], b: ColumnElement[Any]) -> ColumnElement[Any]:
+        return func.greatest(a, b)
+
+    def upsert_statement(
+        self, table: Table, keys: Sequence[str], keep: Sequence[str] = (), latest: Sequence[str] = ()
+    ) -> Any:
+        stmt = postgresql.insert(table)
+        set_ = update_set(self, table, stmt.excluded, keys, keep, latest)
+        changed = or_(*(table.c[name].is_distinct_from(value) for name, value in set_.items()))
+        return stmt.on_conflict_do_update(index_elements=list(keys), set_=set_, where=changed)
+
+    def bulk_upsert(
+        self,
+        conn: Connection,
+        table: Table,
+        rows: Sequence[dict[str, Any]],
+        keys: Sequence[str],
+        keep: Sequence[str] = (),
+        latest: Sequence[str] = (),
+    ) -> None:
+        if not rows:
+            return
+        # Rows whose key is not in the table yet go straight in with COPY (the load lock keeps
+        # another load from adding them meanwhile; a unique clash fails the COPY, and the caller
+        # redoes the batch row by row). Only the rest pay for staging and ON CONFLICT.
+        key = keys[0]
+        present = set(
+            conn.execute(
+                select(table.c[key]).where(*self.in_clauses(table.c[key], [r[key] for r in rows]))
+            ).scalars()
+        )
+        fresh = [r for r in rows if r[key] not in present] if len(keys) == 1 else []
+        if fresh:
+            copy_rows(conn, table.name, table, fresh)
+            rows = [r for r in rows if r[key] in present]
+            if not rows:
+                return
+        staging = copy_into_staging(conn, table, rows)
+        cols = [c.name for c in table.columns]
+        stmt = postgresql.insert(table).from_select(cols, select(*(staging.c[c] for c in cols)))
+        set_ = update_set(self, table, stmt.excluded, keys, keep, latest)
+        changed = or_(*(table.c[name].is_distinct_from(value) for name, value in set_.items()))
+        conn.execute(stmt.on_conflict_do_update(index_elements=list(keys), set_=set_, where=changed))
+
+    def in_clauses(self, column: Any, values: Sequence[Any]) -> list[ColumnElement[bool]]:
+        """One ``= ANY(array)`` for any number of values: a single scan or index walk, whatever the
+        planner's (possibly stale, right after a big first load) statistics say, instead of one per
+        chunk (which turned a re-run of 100k rows quadratic)."""
+        if not values:
+            return []
+        # One bind parameter holding the array (not one parameter per element: 65,535 at most).
+        return [column == func.any(bindparam(None, list(values), type_=ARRAY(String())))]
+
+    def acquire_load_lock(self, conn: Connection) -> None:
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
+
+
+def copy_into_staging(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> Table:
+    """COPY ``rows`` into a temporary table shaped like ``table`` (dropped at commit); return it.
+
+    Values go through each column's bind processing first (the same conversion an INSERT applies),
+    so what COPY stores is what an INSERT would have stored.
+    """
+    name = f"_staging_{table.name}"
+    conn.execute(
+        text(f"CREATE TEMP TABLE IF NOT EXISTS {name} (LIKE {table.name} INCLUDING DEFAULTS) ON COMMIT DROP")
+    )
+    conn.execute(text(f"TRUNCATE {name}"))
+    copy_rows(conn, name, table, rows)
+    return Table(name, MetaData(), *(Column(c.name, c.type) for c in table.columns))
+
+
+def copy_rows(conn: Connection, target: str, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """``COPY target (columns of table) FROM STDIN`` with ``rows``, on the connection's transaction."""
+    import psycopg
+
+    cols = [c for c in table.columns]
+    dialect = conn.dialect
+    binds = [c.type.bind_processor(dialect) for c in cols]
+    names = ", ".join(f'"{c.name}"' for c in cols)
+    raw = conn.connection.driver_connection
+    try:
+        with raw.cursor() as cur, cur.copy(f"COPY {target} ({names}) FROM STDIN") as copy:  # type: ignore[union-attr]
+            for row in rows:
+                values = [row.get(c.name) for c in cols]
+                copy.write_row([b(v) if b is not None else v for b, v in zip(binds, values, strict=True)])
+    except (psycopg.DataError, psycopg.IntegrityError, ValueError) as exc:
+        raise BulkLoadRefused(
+            str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        ) from exc
+
+
+DIALECT = PostgreSQLDialect()
