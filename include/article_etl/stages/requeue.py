@@ -50,11 +50,11 @@ def run(
     reason: str | None = None,
 ) -> RequeueResult:
     """Replay ``ds`` of ``source_id``; mark the quarantined records (of ``reason``) that now load."""
-    from article_etl.warehouse import get_engine
+    from article_etl.warehouse.door import prepare_warehouse
     from article_etl.warehouse.schema import articles
 
     settings.source(source_id)  # an unknown source fails here, with the known ones named
-    engine = get_engine(warehouse)
+    engine = prepare_warehouse(warehouse)
     before = list_rejects(engine, Filters(ds=ds, source_id=source_id, reason=reason))
     day = Day.of(ds, run_id=f"requeue__{ds}__{datetime.now(UTC).strftime('%Y%m%dT%H%M%S%f')}")
     fetched = latest_published(Stage.FETCH, ds, source_id, root)
