@@ -13,10 +13,13 @@ from email.utils import parsedate_tz
 
 # 2026-11-18, 2026/11/18 09:30, 2026.11.18, 2026年11月18日 09:30:05, ISO 8601 with T and a zone
 _YMD = re.compile(
-    r"(?P<y>(?:19|20)\d\d)\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"
-    r"(?:[T\s]+(?P<H>\d{1,2})[:：时](?P<M>\d{2})(?:[:：分](?P<S>\d{2})(?:\.\d+)?)?秒?)?"
+    r"(?P<y>(?:19|20)\d\d)\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})日?"
+    r"(?:(?:T|\s*)(?P<H>\d{1,2})[:：时](?P<M>\d{2})(?:[:：分](?P<S>\d{2})(?:\.\d+)?)?秒?)?"
     r"\s*(?P<z>Z|[+-]\d\d:?\d\d)?"
 )
+
+# The zone after an RFC 822 time: "+0800", "GMT", "EST", "Z" (parsedate_tz gives 0 without one).
+_RFC822_ZONE = re.compile(r"\d:\d\d(?::\d\d)?\s*(?:[+-]\d{4}|[A-Za-z]{1,5})\s*$")
 
 
 def parse_date(text: str | None, zone: tzinfo) -> datetime | None:
@@ -35,7 +38,7 @@ def parse_date(text: str | None, zone: tzinfo) -> datetime | None:
             naive = datetime(*parts[:6])  # type: ignore[misc]
         except (ValueError, OverflowError, TypeError):
             return None
-        if parts[9] is None:  # no zone printed: the source's own
+        if parts[9] is None or not _RFC822_ZONE.search(text):  # no zone printed: the source's own
             return naive.replace(tzinfo=zone).astimezone(UTC)
         return datetime.fromtimestamp(naive.replace(tzinfo=UTC).timestamp() - parts[9], UTC)
     match = _YMD.search(text)

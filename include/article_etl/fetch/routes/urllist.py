@@ -22,11 +22,12 @@ class UrlList:
         self.config = config
 
     def entries(self, ctx: Context) -> Iterable[Discovered]:
-        lines = list(self.config.urls)
+        lines = [(f"discovery.urls[{i}]", u) for i, u in enumerate(self.config.urls)]
         if self.config.file:
             path = Path(self.config.file)
             try:
-                lines += path.read_text(encoding="utf-8-sig").splitlines()
+                text = path.read_text(encoding="utf-8-sig")
+                lines += [(f"{path} line {n}", line) for n, line in enumerate(text.splitlines(), 1)]
             except FileNotFoundError:
                 raise ConfigError(
                     f"source {ctx.source.id}: discovery.file {path} does not exist; create it or fix the path"
@@ -37,16 +38,16 @@ class UrlList:
                     "give one URL a line"
                 ) from None
         out = []
-        for number, raw in enumerate(lines, 1):
+        for where, raw in lines:
             line = raw.strip()
             if not line or line.startswith("#"):
                 continue
             if urlsplit(line).scheme not in ("http", "https") or not urlsplit(line).hostname:
                 ctx.problems.append(
                     Problem(
-                        f"{self.config.url}#line-{number}",
+                        where,
                         MISSING_URL,
-                        f"line {number} is not an http(s) URL: {ctx.redact(line)[:200]!r}",
+                        f"{where} is not an http(s) URL: {ctx.redact(line)[:200]!r}",
                     )
                 )
                 continue
