@@ -51,6 +51,10 @@ def _responses(ctx: Context, path: Path, hosts: list[str]) -> Iterator[tuple[str
     from warcio.exceptions import ArchiveLoadFailed
 
     with path.open("rb") as handle:
+        head = handle.read(5)
+        handle.seek(0)
+        if head[:2] != b"\x1f\x8b" and head != b"WARC/":  # warcio would read text as an ARC file
+            raise malformed(ctx.source.id, "WARC file", str(path), "cannot be read (not WARC, not gzip)")
         try:
             for record in ArchiveIterator(handle):
                 if record.rec_type != "response" or record.http_headers is None:
