@@ -7,6 +7,7 @@ siblings are still read; only the configured sitemap itself can fail the source.
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
@@ -46,6 +47,8 @@ class Sitemap:
 def _from_sitemap(ctx: Context, body: bytes, url: str, depth: int = 0) -> list[Discovered]:
     """The entries of the sitemap (or index) at ``url`` (redacted; for messages only)."""
     source_id, problems, listing = ctx.source.id, ctx.problems, ctx.listing
+    if body[:2] == b"\x1f\x8b":  # sitemap.xml.gz served as a file, not as Content-Encoding
+        body = _gunzip(ctx, body, url)
     try:
         root = etree.fromstring(body, parser=etree.XMLParser(resolve_entities=False, no_network=True))
     except etree.XMLSyntaxError as exc:
@@ -109,6 +112,21 @@ def _from_sitemap(ctx: Context, body: bytes, url: str, depth: int = 0) -> list[D
             Discovered(
                 source_id=source_id, url=loc, listed_published_at=_parse_w3c(stamp), listed_title=title
             )
+        )
+    return out
+
+
+def _gunzip(ctx: Context, body: bytes, url: str) -> bytes:
+    """A gzipped sitemap's XML, at most ``fetch.max_bytes`` of it (a gzip bomb stops there)."""
+    limit = ctx.settings.max_bytes
+    try:
+        inflater = zlib.decompressobj(wbits=31)
+        out = inflater.decompress(body, limit + 1)
+    except zlib.error as exc:
+        raise malformed(ctx.source.id, "sitemap", url, f"is not valid gzip ({exc})") from exc
+    if len(out) > limit:
+        raise malformed(
+            ctx.source.id, "sitemap", url, f"inflates beyond fetch.max_bytes={limit}; raise it if it is real"
         )
     return out
 
