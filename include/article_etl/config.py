@@ -377,13 +377,20 @@ def load_settings(path: Path | None = None) -> Settings:
     try:
         return Settings.model_validate(_expand_env(raw, str(path)))
     except ValidationError as exc:
-        problems = "; ".join(f"{_where(err)}: {err['msg']}" for err in exc.errors())
+        problems = "; ".join(f"{_where(err, raw)}: {err['msg']}" for err in exc.errors())
         raise ConfigError(f"sources file {path} is invalid: {problems}") from exc
 
 
-def _where(err: Any) -> str:
-    """The field an error is about; a route kind that is not known is the ``kind`` field's."""
+def _where(err: Any, raw: dict[str, Any]) -> str:
+    """The field an error is about, with the source's id when it is in a source (``sources.3``
+    alone makes a reader count); a route kind that is not known is the ``kind`` field's."""
     loc = [str(p) for p in err["loc"]]
     if err.get("type") in ("union_tag_invalid", "union_tag_not_found") and loc[-1:] == ["discovery"]:
         loc.append("kind")
-    return ".".join(loc)
+    where = ".".join(loc)
+    if len(loc) >= 2 and loc[0] == "sources" and loc[1].isdigit():
+        items = raw.get("sources")
+        item = items[int(loc[1])] if isinstance(items, list) and int(loc[1]) < len(items) else None
+        if isinstance(item, dict) and item.get("id"):
+            where += f" (source {item['id']!r})"
+    return where
