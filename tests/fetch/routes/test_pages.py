@@ -211,3 +211,22 @@ def test_listing_config_errors_name_the_field(extra: dict[str, str], message: st
     values = {"kind": "listing", "url": "http://news.example/list", "links": "a"} | extra
     with pytest.raises(ValueError, match=message):
         Source.model_validate({"id": "s", "name": "S", "discovery": values})
+
+
+def test_a_later_page_that_fails_is_one_reject_and_ends_the_reading(http_server, run_route: Run) -> None:  # type: ignore[no-untyped-def]
+    routes = _gbk_site()
+    del routes["/news/list_3.html"]  # 404 from page 3 on
+    routes["/robots.txt"] = (
+        200,
+        [("Content-Type", "text/plain")],
+        b"User-agent: *\nDisallow: /news/list_2.html\n",
+    )
+    base = http_server(routes)
+    config = {"kind": "listing", "url": base + "/news/list_1.html", "links": "ul.list a", "next": "a.next"}
+    result = run_route(config, lang="zh")
+    assert [d.url for d in result.found] == [base + f"/news/{n}.html" for n in range(1, 4)]
+    assert [(p.ref, p.code) for p in result.problems] == [
+        (base + "/news/list_2.html", codes.ROBOTS_DISALLOWED)
+    ]
+    del routes["/robots.txt"]  # robots.txt 404: everything allowed; page 3 answers 404
+    assert [p.code for p in run_route(config, lang="zh").problems] == [codes.HTTP_STATUS]
