@@ -89,3 +89,19 @@ def test_a_truncated_feed_gives_its_items_and_a_feed_parse_error(http_server, ru
     assert [d.url for d in result.found] == [base + f"/{n}.html" for n in range(3)]
     assert [p.code for p in result.problems] == [codes.FEED_PARSE_ERROR]
     assert "cut off" in result.problems[0].detail
+
+
+def test_a_gbk_feed_without_a_declaration_is_decoded_by_the_projects_decoder(
+    http_server, run_route: Run
+) -> None:  # type: ignore[no-untyped-def]
+    titles = ["市政府召开常务会议研究部署冬季供暖工作", "我县举办第三届农民丰收节暨特色农产品展销会"]
+    items = "".join(
+        f"<item><title>{t}</title><link>/{n}.html</link><pubDate>Wed, 18 Nov 2026 09:00:00 +0800</pubDate></item>"
+        for n, t in enumerate(titles)
+    )
+    body = (
+        f'<rss version="2.0"><channel><title>新闻</title><link>http://x/</link>{items}</channel></rss>'
+    ).encode("gbk")
+    base = http_server({"/robots.txt": ROBOTS, "/rss.xml": (200, [("Content-Type", "text/xml")], body)})
+    result = run_route({"kind": "rss", "url": base + "/rss.xml"}, lang="zh")
+    assert [d.listed_title for d in result.found] == titles

@@ -12,6 +12,7 @@ Real feeds are messy, and each rule here is for something sites do:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
@@ -43,10 +44,34 @@ class RssFeed:
 
     def entries(self, ctx: Context) -> Iterable[Discovered]:
         body = ctx.get_configured(self.config.url)
+        body = as_declared_xml(body, ctx.listing.content_types.get(self.config.url))
         out = parse_feed(ctx, body, self.config.url)
         if not any(p.code == FEED_PARSE_ERROR for p in ctx.problems):
             ctx.listing.remember(self.config.url)  # only a whole feed may be reused on a 304
         return out
+
+
+_XML_ENCODING = re.compile(rb"^\s*<\?xml[^>]*encoding\s*=", re.IGNORECASE)
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
+_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+
+
+def as_declared_xml(body: bytes, content_type: str | None) -> bytes:
+    """The feed as feedparser can read it: unchanged when it has a BOM, is valid UTF-8 or declares
+    its encoding; else (a GBK feed with no declaration, as some CMSs send) decoded by the
+    project's decoder (HTTP charset, detection) and handed over as UTF-8. feedparser alone would
+    fall back to windows-1252 and every Chinese title would be mojibake."""
+    if body.startswith(_BOMS) or _XML_ENCODING.match(body[:512]):
+        return body
+    try:
+        body.decode("utf-8")
+        return body
+    except UnicodeDecodeError:
+        pass
+    from article_etl.encoding import decode_html
+
+    text = decode_html(body, content_type).text
+    return _XML_DECL.sub("", text, count=1).encode("utf-8")
 
 
 def parse_feed(ctx: Context, body: bytes, url: str) -> list[Discovered]:
