@@ -149,6 +149,9 @@ class WarcDiscovery(BaseModel):
     kind: Literal["warc"]
     path: str
     hosts: list[str] = Field(min_length=1)
+    # Archives capture a page after it is published (CC-NEWS: minutes to a day): captures up to
+    # this many hours after the day are candidates too; the page's own date still decides.
+    capture_lag_hours: float = Field(default=0.0, ge=0, le=720)
 
     @property
     def url(self) -> str:

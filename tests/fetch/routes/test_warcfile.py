@@ -53,6 +53,7 @@ def _write(path: Path, gzip: bool) -> None:
         response("https://other.example.com/x.html")  # another host
         response("https://badnews.example.cn/x.html")  # a suffix that is not a subdomain
         response("https://news.example.cn/old.html", date="2026-11-10T08:00:00Z")  # another day
+        response("https://news.example.cn/late.html", date="2026-11-19T05:00:00Z")  # captured the next day
         revisit = writer.create_revisit_record(
             "https://news.example.cn/d.html",
             digest="sha1:AAAA",
@@ -94,3 +95,10 @@ def test_a_missing_or_broken_warc_says_so(tmp_path: Path, run_route: Run) -> Non
         run_route({"kind": "warc", "path": str(broken), "hosts": ["a.cn"]})
     with pytest.raises(ValueError, match="hosts"):
         run_route({"kind": "warc", "path": str(broken), "hosts": []})
+
+
+def test_a_capture_lag_takes_pages_captured_after_the_day(tmp_path: Path, run_route: Run) -> None:
+    path = tmp_path / "cc-news.warc.gz"
+    _write(path, True)
+    config = {"kind": "warc", "path": str(path), "hosts": ["news.example.cn"], "capture_lag_hours": 6}
+    assert [d.url for d in run_route(config, lang="zh").found][-1] == "https://news.example.cn/late.html"

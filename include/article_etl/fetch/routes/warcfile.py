@@ -3,7 +3,8 @@
 Records are streamed one at a time (warcio's ArchiveIterator; gzip per record, as CC-NEWS
 writes them, or uncompressed), so a 1 GB file never sits in memory. Taken: ``response`` records
 whose target host is one of the source's ``hosts`` (or a subdomain of one), whose capture date
-(``WARC-Date``) lies in the interval, with a 2xx HTML answer. Skipped: ``request``, ``revisit``,
+(``WARC-Date``) lies in the interval (or up to ``capture_lag_hours`` after it), with a 2xx HTML
+answer. Skipped: ``request``, ``revisit``,
 ``metadata`` and ``warcinfo`` records, other hosts, non-HTML answers. The capture date only picks
 candidates; the listed date stays empty so the page's own date decides at clean.
 """
@@ -11,7 +12,7 @@ candidates; the listed date stays empty so the page's own date decides at clean.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -34,8 +35,9 @@ class WarcFile:
                 ".warc or .warc.gz file"
             )
         out = []
+        until = ctx.end + timedelta(hours=self.config.capture_lag_hours)
         for url, when in _responses(ctx, path, self.config.hosts):
-            if ctx.start <= when < ctx.end:
+            if ctx.start <= when < until:
                 out.append(Discovered(source_id=ctx.source.id, url=ctx.redact(url)))
         return out
 
