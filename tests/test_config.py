@@ -117,3 +117,28 @@ def test_a_bad_language_declaration_says_what_to_write(lang: object, message: st
 
     with pytest.raises(ValidationError, match=message):
         Source.model_validate(_source(lang))
+
+
+@pytest.mark.parametrize(
+    ("discovery", "message"),
+    [
+        ("{kind: listing, url: 'http://a/l', links: 'ul >> a'}", r"sources\.0\.discovery\.listing\.links"),
+        ("{kind: warc, path: /x.warc.gz}", r"sources\.0\.discovery\.warc\.hosts \(source 'a'\)"),
+        ("{kind: jsonfeed, url: 'http://a/f.json', links: a}", r"sources\.0\.discovery\.jsonfeed\.links"),
+        ("{kind: urls}", "needs urls"),
+    ],
+)
+def test_each_route_validates_its_own_fields(tmp_path: Path, discovery: str, message: str) -> None:
+    path = write(tmp_path, f"sources:\n  - id: a\n    name: A\n    discovery: {discovery}\n")
+    with pytest.raises(ConfigError, match=message):
+        load_settings(path)
+
+
+def test_existing_rss_and_sitemap_configs_stay_valid(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "sources:\n  - {id: a, name: A, discovery: {kind: rss, url: 'http://a/rss'}}\n"
+        "  - {id: b, name: B, discovery: {kind: sitemap, url: 'http://b/sitemap.xml'}}\n",
+    )
+    kinds = [(s.discovery.kind, s.discovery.url) for s in load_settings(path).sources]
+    assert kinds == [("rss", "http://a/rss"), ("sitemap", "http://b/sitemap.xml")]

@@ -38,6 +38,8 @@ WAREHOUSE_REFUSED = "warehouse_refused"
 ROBOTS_DISALLOWED = "robots_disallowed"
 PRIVATE_ADDRESS = "private_address"
 FEED_MALFORMED = "feed_malformed"
+# A feed cut off after some items: those items are taken, this reject names the cut.
+FEED_PARSE_ERROR = "feed_parse_error"
 # A whole task of a source failed (its feed unreachable, a gate, an outage): recorded by the
 # failure alert so the warehouse shows the day, not only the Airflow log. A later good run of the
 # day replaces it with that run's own rejects.
@@ -92,4 +94,5 @@ DESCRIPTIONS: dict[str, str] = {
     PRIVATE_ADDRESS: "the URL resolves to a loopback, private, link-local or reserved address",
     FEED_MALFORMED: "the feed or sitemap could not be parsed",
     URL_FORM: "the URL or canonical URL is not an absolute http(s) URL",
+    FEED_PARSE_ERROR: "the feed was cut off; the items before the cut were taken",
 }

@@ -10,7 +10,7 @@ import os
 import re
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -45,12 +45,125 @@ class Selectors(BaseModel):
     published: str | None = None
 
 
-class Discovery(BaseModel):
-    """Where a source lists its articles."""
+def _http_url(value: str, field: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"{field} {value!r} is not an http(s) URL with a host")
+    return value
+
+
+def _css(value: str | None, field: str) -> str | None:
+    """A selector that does not parse fails at config time, not on the day's first page."""
+    if value is None:
+        return value
+    from cssselect import GenericTranslator, SelectorError
+
+    try:
+        GenericTranslator().css_to_xpath(value)
+    except SelectorError as exc:
+        raise ValueError(f"{field} {value!r} is not a CSS selector: {exc}") from None
+    return value
+
+
+class RssDiscovery(BaseModel):
+    """An RSS 2.0/1.0 or Atom feed."""
 
     model_config = ConfigDict(extra="forbid")
-    kind: Literal["rss", "sitemap"]
+    kind: Literal["rss"]
     url: str
+
+
+class SitemapDiscovery(BaseModel):
+    """A sitemap, a sitemap index or a Google News sitemap."""
+
+    model_config = ConfigDict(extra="forbid")
+    kind: Literal["sitemap"]
+    url: str
+
+
+class JsonFeedDiscovery(BaseModel):
+    """A JSON Feed (https://jsonfeed.org/version/1.1)."""
+
+    model_config = ConfigDict(extra="forbid")
+    kind: Literal["jsonfeed"]
+    url: str
+
+
+class UrlListDiscovery(BaseModel):
+    """A plain list of article URLs, inline (``urls``) and/or in a local text file (``file``)."""
+
+    model_config = ConfigDict(extra="forbid")
+    kind: Literal["urls"]
+    urls: list[str] = Field(default_factory=list)
+    file: str | None = None
+
+    @model_validator(mode="after")
+    def _some(self) -> UrlListDiscovery:
+        if not self.urls and not self.file:
+            raise ValueError("a urls route needs urls (a list) or file (one URL a line)")
+        for item in self.urls:
+            _http_url(item, "urls entry")
+        return self
+
+    @property
+    def url(self) -> str:
+        """Where the list is, for messages and the time-zone default."""
+        return self.file or self.urls[0]
+
+
+class ListingDiscovery(BaseModel):
+    """Paginated HTML listing pages: article links by CSS selector, the next page by selector or
+    by a URL pattern with ``{page}``."""
+
+    model_config = ConfigDict(extra="forbid")
+    kind: Literal["listing"]
+    url: str
+    links: str  # CSS selector of the article links (inside ``item`` when given)
+    item: str | None = None  # CSS selector of one entry (link plus date), when the listing has dates
+    date: str | None = None  # CSS selector of the date inside ``item``
+    next: str | None = None  # CSS selector of the next page's link
+    page_url: str | None = None  # or a pattern such as /news/list_{page}.html
+    first_page: int = Field(default=2, ge=0)  # the number ``page_url`` gives the second page
+    max_pages: int = Field(default=10, ge=1, le=1000)
+
+    @field_validator("links", "item", "date", "next")
+    @classmethod
+    def _selector(cls, value: str | None, info: Any) -> str | None:
+        return _css(value, info.field_name)
+
+    @model_validator(mode="after")
+    def _pagination(self) -> ListingDiscovery:
+        if self.next and self.page_url:
+            raise ValueError("give next (a selector) or page_url (a pattern), not both")
+        if self.page_url is not None and "{page}" not in self.page_url:
+            raise ValueError(f"page_url {self.page_url!r} has no {{page}} placeholder")
+        if self.date and not self.item:
+            raise ValueError("date needs item: the selector of one entry that holds its link and date")
+        return self
+
+
+class WarcDiscovery(BaseModel):
+    """A local WARC file (CC-NEWS or a crawler's), filtered by the source's hosts and the day."""
+
+    model_config = ConfigDict(extra="forbid")
+    kind: Literal["warc"]
+    path: str
+    hosts: list[str] = Field(min_length=1)
+    # Archives capture a page after it is published (CC-NEWS: minutes to a day): captures up to
+    # this many hours after the day are candidates too; the page's own date still decides.
+    capture_lag_hours: float = Field(default=0.0, ge=0, le=720)
+
+    @property
+    def url(self) -> str:
+        """Where the archive is, for messages."""
+        return self.path
+
+
+DiscoveryConfig = (
+    RssDiscovery | SitemapDiscovery | JsonFeedDiscovery | UrlListDiscovery | ListingDiscovery | WarcDiscovery
+)
+# Keyed on ``kind``: an error names the route's own fields, not those of every route.
+Discovery = Annotated[DiscoveryConfig, Field(discriminator="kind")]
 
 
 class CheckThresholds(BaseModel):
@@ -138,7 +251,10 @@ class Source(BaseModel):
         """Pages print local times without an offset; a wrong zone shifts every date. China has one
         zone, so zh and .cn sources get it; anything else must say, or is read as UTC."""
         if not self.timezone:
-            host = urlsplit(self.discovery.url).hostname or ""
+            if isinstance(self.discovery, WarcDiscovery):
+                host = self.discovery.hosts[0]
+            else:
+                host = urlsplit(self.discovery.url).hostname or ""
             chinese = self.lang.lower().startswith("zh") or host.endswith(".cn")
             self.timezone = "Asia/Shanghai" if chinese else "UTC"
         return self
@@ -264,5 +380,20 @@ def load_settings(path: Path | None = None) -> Settings:
     try:
         return Settings.model_validate(_expand_env(raw, str(path)))
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors())
+        problems = "; ".join(f"{_where(err, raw)}: {err['msg']}" for err in exc.errors())
         raise ConfigError(f"sources file {path} is invalid: {problems}") from exc
+
+
+def _where(err: Any, raw: dict[str, Any]) -> str:
+    """The field an error is about, with the source's id when it is in a source (``sources.3``
+    alone makes a reader count); a route kind that is not known is the ``kind`` field's."""
+    loc = [str(p) for p in err["loc"]]
+    if err.get("type") in ("union_tag_invalid", "union_tag_not_found") and loc[-1:] == ["discovery"]:
+        loc.append("kind")
+    where = ".".join(loc)
+    if len(loc) >= 2 and loc[0] == "sources" and loc[1].isdigit():
+        items = raw.get("sources")
+        item = items[int(loc[1])] if isinstance(items, list) and int(loc[1]) < len(items) else None
+        if isinstance(item, dict) and item.get("id"):
+            where += f" (source {item['id']!r})"
+    return where

@@ -188,12 +188,11 @@ def test_huge_bodies_and_a_gzip_bomb_stop_at_the_cap_with_memory_flat(
 @pytest.mark.parametrize(
     ("kind", "path", "why"),
     [
-        ("rss", "/feeds/malformed.xml", "is cut off before its end"),
         ("rss", "/ok.html", "is not RSS/Atom"),
         ("sitemap", "/feeds/malformed.xml", "is not XML"),
         ("sitemap", "/feed.xml", "is not a sitemap (root element 'rss')"),
     ],
-    ids=["rss-cut-off", "rss-is-html", "sitemap-not-xml", "sitemap-is-rss"],
+    ids=["rss-is-html", "sitemap-not-xml", "sitemap-is-rss"],
 )
 def test_a_malformed_listing_fails_discover_as_feed_malformed(
     site: FaultSite, tmp_path: Path, kind: str, path: str, why: str
@@ -210,6 +209,18 @@ def test_a_malformed_listing_fails_discover_as_feed_malformed(
     assert isinstance(caught.value, TransientError)  # retried: the next answer may parse
     with pytest.raises(PartitionError):  # nothing published: no later stage sees "no URLs"
         RunPartition.of(Stage.DISCOVER, DAY, "s", tmp_path).published()
+
+
+def test_a_cut_off_feed_gives_its_items_and_a_feed_parse_error_reject(
+    site: FaultSite, tmp_path: Path
+) -> None:
+    """A feed cut off mid-item still lists the items before the cut; the cut is a reject."""
+    settings = _settings(site.url + "/feeds/malformed.xml", kind="rss")
+    summary = discover.run(settings, "s", DAY, tmp_path)
+    assert summary["count"] == 1
+    part = RunPartition.of(Stage.DISCOVER, DAY, "s", tmp_path).published()
+    assert [d.url for d in part.records(Kind.URLS, Discovered)] == [site.url + "/ok.html"]
+    assert [r.reason for r in part.records(Kind.REJECTS, Reject)] == [codes.FEED_PARSE_ERROR]
 
 
 def test_a_5000_item_feed_takes_max_articles_and_rejects_the_rest(site: FaultSite, tmp_path: Path) -> None:

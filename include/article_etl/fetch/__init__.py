@@ -1,4 +1,5 @@
-"""Fetch stage: discovery (feeds, sitemaps), HTTP, and raw captures as WARC."""
+"""Fetch stage: discovery (its routes: feeds, sitemaps, JSON Feed, listing pages, URL lists, WARC
+files), HTTP, and raw captures as WARC."""
 
 from article_etl.fetch.client import (
     FetchError,

@@ -1,4 +1,5 @@
-"""Discover: the URLs the source's feed or sitemap listed for the data interval."""
+"""Discover: the URLs the source's route (feed, sitemap, JSON Feed, listing pages, URL list, WARC)
+listed for the data interval."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from article_etl.storage import Kind, ListingState, Stage
 def run(settings: Settings, source_id: str, day: Day, root: Path | None = None) -> dict[str, Any]:
     """List the source's URLs for the interval; entries that cannot be taken become rejects.
 
-    The feed, sitemaps and child sitemaps are requested as article pages are: robots.txt first,
+    The feed, sitemaps, child sitemaps and listing pages are requested as article pages are: robots.txt first,
     within the per-host pace, and conditionally (ETag / Last-Modified remembered by
     ``storage.ListingState``; a 304 reuses the stored body, so the day's URL list is the same).
     A listing that cannot be read at all raises (the site is down: the task retries) and
