@@ -215,7 +215,8 @@ def test_progress_is_logged_with_counts(
 
 
 def test_one_bad_listing_entry_is_its_own_reject(http_server: Any, tmp_path: Path) -> None:
-    """A relative link and a CMS's zero date each cost only their own entry, never the task."""
+    """A link no client can fetch and a CMS's zero date each cost only their own entry, never the
+    task; a relative link is resolved against the feed's URL (RSS allows it in practice)."""
     routes: dict[str, tuple[int, list[tuple[str, str]], bytes]] = {}
     base = http_server(routes)
     routes["/feed.xml"] = (
@@ -223,17 +224,19 @@ def test_one_bad_listing_entry_is_its_own_reject(http_server: Any, tmp_path: Pat
         [("Content-Type", "application/rss+xml")],
         (
             '<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>'
+            "<item><link>ftp://files.example/story.html</link><pubDate>Wed, 18 Nov 2026 09:00:00 +0000</pubDate></item>"
             "<item><link>/relative.html</link><pubDate>Wed, 18 Nov 2026 09:00:00 +0000</pubDate></item>"
             f"<item><link>{base}/zero-date.html</link><pubDate>0000-00-00 00:00:00</pubDate></item>"
             "</channel></rss>"
         ).encode(),
     )
     routes["/zero-date.html"] = (200, [("Content-Type", "text/html")], b"<html><body><p>x</p></body></html>")
+    routes["/relative.html"] = routes["/zero-date.html"]
     pages, rejects = _run(_settings(base), tmp_path)
-    assert [p.url for p in pages] == [f"{base}/zero-date.html"]
-    assert pages[0].listed_published_at is None
-    assert rejects["relative.html"].reason == codes.FETCH_ERROR
-    assert rejects["relative.html"].evidence == codes.EVIDENCE_NONE
+    assert sorted(p.url for p in pages) == [f"{base}/relative.html", f"{base}/zero-date.html"]
+    assert next(p for p in pages if p.url.endswith("zero-date.html")).listed_published_at is None
+    assert rejects["story.html"].reason == codes.FETCH_ERROR
+    assert rejects["story.html"].evidence == codes.EVIDENCE_NONE
 
 
 def test_mass_404s_with_empty_bodies_are_evidence_not_an_outage(http_server: Any, tmp_path: Path) -> None:

@@ -9,8 +9,14 @@ from __future__ import annotations
 
 from collections import Counter
 
+from article_etl import codes
 from article_etl.errors import PermanentError
 from article_etl.quality.validation import SuiteOutcome
+
+# Rows failing only these say nothing about the source's health: a route without dates (a URL
+# list, listing pages, a WARC) lists pages of other days, which the page's own date then sorts
+# out. They are quarantined like any reject but count neither for nor against the rate.
+NOT_COUNTED = frozenset({codes.OUT_OF_WINDOW})
 
 
 class BatchGateError(PermanentError):
@@ -18,8 +24,11 @@ class BatchGateError(PermanentError):
 
 
 def reject_rate(outcome: SuiteOutcome) -> float:
-    """The share of the suite's rows that failed at least one row-level expectation."""
-    return len(outcome.failures) / outcome.rows if outcome.rows else 0.0
+    """The share of the suite's rows that failed at least one row-level expectation, leaving out
+    the rows that failed only for a reason in ``NOT_COUNTED``."""
+    uncounted = sum(1 for fs in outcome.failures.values() if all(f.code in NOT_COUNTED for f in fs))
+    rows = outcome.rows - uncounted
+    return (len(outcome.failures) - uncounted) / rows if rows > 0 else 0.0
 
 
 def enforce(
@@ -29,7 +38,9 @@ def enforce(
     rate = reject_rate(outcome)
     if rate <= limit:
         return
-    by_expectation = Counter(fs[0].expectation for fs in outcome.failures.values())
+    by_expectation = Counter(
+        fs[0].expectation for fs in outcome.failures.values() if not all(f.code in NOT_COUNTED for f in fs)
+    )
     worst, worst_n = by_expectation.most_common(1)[0]
     others = ", ".join(f"{name}={n}" for name, n in by_expectation.most_common(4)[1:])
     where = f"; Data Docs: {docs[-1]}" if docs else ""

@@ -17,6 +17,7 @@ from typing import Any
 from article_etl import codes
 from article_etl.config import Settings
 from article_etl.errors import PermanentError
+from article_etl.quality.gate import NOT_COUNTED
 from article_etl.records import Article, DQResult, Reject
 from article_etl.run import Day
 from article_etl.stages import verify
@@ -66,7 +67,11 @@ def run(
     verify.run(engine, source_id, day, counts, root)  # the warehouse suite, after commit
     # Everything the listing gave: the URLs taken plus the entries discovery itself rejected.
     discovered = int(counts["discover"]["urls"]) + chain[Stage.DISCOVER].manifest.counts.get("rejected", 0)
-    rate = result.rejected / discovered if discovered else 0.0
+    # Pages of other days (a dateless route lists them; their own date sorted them out) count
+    # neither for nor against the source: see quality.gate.NOT_COUNTED.
+    elsewhere = sum(1 for r in stage_rejects if r.reason in NOT_COUNTED)
+    counted = discovered - elsewhere
+    rate = (result.rejected - elsewhere) / counted if counted > 0 else 0.0
     # The load's own reject count is the warehouse's: every stage's rejects as stored.
     summary = stage.summary(loaded=result.loaded, reject_rate=round(rate, 3), rejected=result.rejected)
     if rate > source.max_reject_rate:

@@ -15,7 +15,7 @@ from article_etl import codes
 from article_etl.config import Settings, Source
 from article_etl.records import Article, Discovered, Reject
 from article_etl.run import Day
-from article_etl.stages import clean, discover, fetch
+from article_etl.stages import clean, discover, fetch, validate
 from article_etl.storage import Kind, RunPartition, Stage
 from tests.fetch.routes.conftest import ROBOTS, Run
 
@@ -151,14 +151,14 @@ def test_without_listing_dates_the_articles_own_date_decides_the_window(http_ser
         }
     )
     day = Day.of("2026-11-18", run_id="listing")
-    for stage in (discover, fetch, clean):
+    for stage in (discover, fetch, clean, validate):  # validate runs the checks, the window among them
         stage.run(settings, "gbk", day, tmp_path)
     found = RunPartition.of(Stage.DISCOVER, day, "gbk", tmp_path).published()
     assert len(list(found.records(Kind.URLS, Discovered))) == 30
-    cleaned = RunPartition.of(Stage.CLEAN, day, "gbk", tmp_path).published()
-    kept = sorted(a.url for a in cleaned.records(Kind.ARTICLES, Article))
+    validated = RunPartition.of(Stage.VALIDATE, day, "gbk", tmp_path).published()
+    kept = sorted(a.url for a in validated.records(Kind.ARTICLES, Article))
     assert kept == sorted(base + f"/news/{n}.html" for n in IN_DAY)
-    rejects = list(cleaned.records(Kind.REJECTS, Reject))
+    rejects = list(validated.records(Kind.REJECTS, Reject))
     assert {r.reason for r in rejects} == {codes.OUT_OF_WINDOW}
     assert len(rejects) == 30 - len(IN_DAY)
 
