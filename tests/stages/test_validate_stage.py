@@ -16,7 +16,7 @@ from article_etl.run import Day
 from article_etl.stages import clean, discover, fetch, load, validate, verify
 from article_etl.storage import Kind, PartitionError, RunPartition, Stage, data_docs_folder
 from article_etl.warehouse import get_engine
-from article_etl.warehouse.schema import articles, dq_results
+from article_etl.warehouse.schema import articles, dq_results, rejects
 from tests.stages.helpers import DS, demo_settings
 
 DAY = Day.of(DS, run_id="unit")
@@ -53,12 +53,17 @@ def test_every_stage_has_its_results_and_failing_rows_carry_the_expectation(
     assert no_title[0].raw_ref.startswith("fetch/")
     assert all(r.check_name and r.check_name.startswith(("fetch.", "clean.")) for r in quarantined.values())
     with get_engine(warehouse).connect() as conn:
+        stored = conn.execute(
+            select(rejects.c.check_name, rejects.c.evidence).where(rejects.c.reason == "missing_title")
+        ).all()
         per_stage = dict(
             conn.execute(select(dq_results.c.stage, func.count()).group_by(dq_results.c.stage)).all()
         )
         failed = conn.execute(
             select(dq_results.c.source_id, dq_results.c.expectation).where(dq_results.c.success.is_(False))
         ).all()
+    # The warehouse's rejects table says which expectation quarantined the row, too.
+    assert [tuple(r) for r in stored] == [("clean.title.missing_title", "content")]
     assert set(per_stage) == {"fetch", "clean", "warehouse"}
     assert per_stage["warehouse"] == 4 * len(SOURCES)
     assert ("luoyang", "clean.title.missing_title") in failed
