@@ -7,9 +7,12 @@ interval, **fetch** them (raw WARC kept), **clean** them into fields, **validate
 Expectations and **load** them into the warehouse (the Airflow connection `article_warehouse`,
 else `ARTICLE_ETL_WAREHOUSE_URL`, else SQLite under `ARTICLE_ETL_HOME`).
 
-Each source is one mapped task group, so one broken site does not hold the others. Records that
-fail a check land in the `rejects` table with a reason code; a source whose reject rate passes
-its `max_reject_rate` turns its load task red after loading, with the reason in the log.
+Each source is one mapped task group (listed by source id), so one broken site does not hold the
+others. Records that fail a check land in the `rejects` table with a reason code and the
+expectation that fired; a source whose batch fails a suite above its `max_reject_rate` turns its
+validate task red and loads nothing of that batch, and a day whose overall reject rate (network
+errors and 5xx included) passes it turns load red after loading. Failures are alerted in one line
+in the log and recorded in the warehouse; the Article quality page (Browse) shows every figure.
 
 The run for the interval [D, D+1) writes partition `ds=D`, under its own run folder, so a
 backfill beside a manual run of the same day cannot mix their files. Re-running or backfilling a
