@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from article_etl.config import Discovery, Selectors, Source
+from article_etl.config import Selectors, Source
 from article_etl.encoding import decode_html
 from article_etl.extract import ExtractedArticle, extract_article
 from article_etl.extract.titles import TitleCandidate, choose_title, is_junk_title
@@ -158,9 +158,14 @@ def test_selector_title_wins_unless_it_is_junk() -> None:
 
 @pytest.mark.parametrize(("kind", "expected"), [("rss", "feed"), ("sitemap", "listing")])
 def test_clean_stage_records_where_title_and_date_came_from(kind: str, expected: str) -> None:
-    source = Source(
-        id="x", name="X", lang="zh", discovery=Discovery(kind=kind, url="https://www.example.cn/feed")
-    )  # type: ignore[arg-type]
+    source = Source.model_validate(
+        {
+            "id": "x",
+            "name": "X",
+            "lang": "zh",
+            "discovery": {"kind": kind, "url": "https://www.example.cn/feed"},
+        }
+    )
     listed_at = datetime(2024, 3, 5, 2, 0, tzinfo=UTC)
     page = Page(
         source_id="x",

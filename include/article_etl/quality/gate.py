@@ -23,19 +23,25 @@ class BatchGateError(PermanentError):
     """A batch failed its gate: deterministic, so the task fails at once rather than retrying."""
 
 
-def reject_rate(outcome: SuiteOutcome) -> float:
-    """The share of the suite's rows that failed at least one row-level expectation, leaving out
-    the rows that failed only for a reason in ``NOT_COUNTED``."""
+def counted(outcome: SuiteOutcome) -> tuple[int, int]:
+    """(failing rows, rows) that count for the gate: rows failing only for a reason in
+    ``NOT_COUNTED`` are left out of both."""
     uncounted = sum(1 for fs in outcome.failures.values() if all(f.code in NOT_COUNTED for f in fs))
-    rows = outcome.rows - uncounted
-    return (len(outcome.failures) - uncounted) / rows if rows > 0 else 0.0
+    return len(outcome.failures) - uncounted, outcome.rows - uncounted
+
+
+def reject_rate(outcome: SuiteOutcome) -> float:
+    """The share of the counted rows that failed at least one row-level expectation."""
+    failing, rows = counted(outcome)
+    return failing / rows if rows > 0 else 0.0
 
 
 def enforce(
     outcome: SuiteOutcome, *, source_id: str, stage: str, ds: str, limit: float, docs: list[str]
 ) -> None:
     """Raise BatchGateError when the batch's reject rate is above ``limit``."""
-    rate = reject_rate(outcome)
+    failing, rows = counted(outcome)
+    rate = failing / rows if rows > 0 else 0.0
     if rate <= limit:
         return
     by_expectation = Counter(
@@ -45,7 +51,7 @@ def enforce(
     others = ", ".join(f"{name}={n}" for name, n in by_expectation.most_common(4)[1:])
     where = f"; Data Docs: {docs[-1]}" if docs else ""
     raise BatchGateError(
-        f"source {source_id}, stage {stage}, ds {ds}: {len(outcome.failures)} of {outcome.rows} rows "
+        f"source {source_id}, stage {stage}, ds {ds}: {failing} of {rows} rows "
         f"({rate:.0%}) failed the {outcome.suite} suite, above max_reject_rate {limit:.0%}; worst expectation "
         f"{worst} ({worst_n} rows{', then ' + others if others else ''}). Nothing of this batch is loaded; "
         f"fix the source (selectors, encoding) and re-run the day, or raise max_reject_rate{where}"

@@ -41,7 +41,7 @@ def _from_discovery(where: str | None, source: Source) -> str | None:
     """The extractor says "listed" for the discovery entry; records say which kind it was."""
     if where != "listed":
         return where
-    return "feed" if source.discovery.kind == "rss" else "listing"
+    return "feed" if source.discovery.kind in ("rss", "jsonfeed") else "listing"
 
 
 def build_article(
