@@ -118,7 +118,7 @@ def overview(engine: Engine, days: int = 30, end: str | None = None) -> Overview
                 passed_total = row(r[0], r[1]).checks.setdefault(r[2], [0, 0])
                 passed_total[0] += int(bool(r[3]))
                 passed_total[1] += 1
-            _health(conn, rows, first, last, row)
+            _health(conn, first, last, row)
     ordered = sorted(rows.values(), key=lambda f: (f.ds, f.source_id))
     return Overview(
         days=span,
@@ -129,9 +129,7 @@ def overview(engine: Engine, days: int = 30, end: str | None = None) -> Overview
     )
 
 
-def _health(
-    conn: Any, rows: dict[tuple[str, str], SourceDayFigures], first: str, last: str, row: Any
-) -> None:
+def _health(conn: Any, first: str, last: str, row: Any) -> None:
     """Extraction health: the share of loaded articles with an author, a date and a title of their
     own, and the median body length. A layout change shows here first: the shares drop."""
     title_source = articles.c.get("title_source")

@@ -29,6 +29,7 @@ from typing import Any
 from article_etl.quality import rules
 from article_etl.quality.rules import RuleContext
 from article_etl.quality.suites import PASS_RULE, Spec, Suite
+from article_etl.records import DQResult
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +86,24 @@ class SuiteOutcome:
 
     def rejected_by(self, name: str) -> int:
         return sum(1 for fs in self.failures.values() if fs[0].expectation == name)
+
+    def dq_results(self, *, ds: str, source_id: str, stage: str, run_id: str) -> list[DQResult]:
+        """One ``dq_results`` row per expectation of this outcome (every stage writes them alike)."""
+        return [
+            DQResult(
+                ds=ds,
+                source_id=source_id,
+                stage=stage,
+                expectation=summary.name,
+                success=summary.success,
+                element_count=summary.element_count,
+                unexpected_count=summary.unexpected_count,
+                suite=self.suite,
+                run_id=run_id,
+                observed_value=summary.observed_value,
+            )
+            for summary in self.summaries
+        ]
 
 
 @dataclass

@@ -25,7 +25,7 @@ from article_etl.config import Settings
 from article_etl.quality import gate
 from article_etl.quality.rules import RuleContext, article_rows
 from article_etl.quality.suites import clean_suite, fetch_suite
-from article_etl.records import Article, DQResult, Page
+from article_etl.records import Article, Page
 from article_etl.run import Day
 from article_etl.stages.common import StageRun, stage_attempt
 from article_etl.storage import Kind, RunPartition, Stage, data_docs_folder, run_key, upstream
@@ -107,21 +107,10 @@ def run(settings: Settings, source_id: str, day: Day, root: Path | None = None) 
 
         with stage.attempt.writer(Kind.DQ_RESULTS) as dq:
             for stage_name, outcome in (("fetch", fetch_outcome), ("clean", clean_outcome)):
-                for summary in outcome.summaries:
-                    dq.write(
-                        DQResult(
-                            ds=day.ds,
-                            source_id=source_id,
-                            stage=stage_name,
-                            expectation=summary.name,
-                            success=summary.success,
-                            element_count=summary.element_count,
-                            unexpected_count=summary.unexpected_count,
-                            suite=outcome.suite,
-                            run_id=day.run_id,
-                            observed_value=summary.observed_value,
-                        )
-                    )
+                for result in outcome.dq_results(
+                    ds=day.ds, source_id=source_id, stage=stage_name, run_id=day.run_id
+                ):
+                    dq.write(result)
         stage.manifest.counts.update({"in": clean_outcome.rows, "out": out.count, "pages": len(page_rows)})
     return stage.summary(count=out.count)
 

@@ -53,21 +53,7 @@ def run(
             batch_name=f"{day.ds}-{source_id}-{suite.name}",
         )
         docs += outcome.docs
-        for summary in outcome.summaries:
-            results.append(
-                DQResult(
-                    ds=day.ds,
-                    source_id=source_id,
-                    stage=STAGE,
-                    expectation=summary.name,
-                    success=summary.success,
-                    element_count=summary.element_count,
-                    unexpected_count=summary.unexpected_count,
-                    suite=suite.name,
-                    run_id=day.run_id,
-                    observed_value=summary.observed_value,
-                )
-            )
+        results += outcome.dq_results(ds=day.ds, source_id=source_id, stage=STAGE, run_id=day.run_id)
     _write(engine, source_id, day.ds, results)
     failed = [r.expectation for r in results if not r.success]
     for page in docs:
