@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from collections.abc import Callable, Iterator
@@ -42,36 +43,40 @@ def reachable_engine(env_name: str, what: str):  # type: ignore[no-untyped-def]
 Route = tuple[int, list[tuple[str, str]], bytes]
 
 
+@contextlib.contextmanager
+def serving(routes: dict[str, Route]) -> Iterator[str]:
+    """A real HTTP server on 127.0.0.1 serving ``routes`` (path -> status, headers, body) while the
+    block runs; yields its base URL. Routes may be added after it starts."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            status, headers, body = routes.get(
+                self.path, (404, [("Content-Type", "text/plain")], b"not found")
+            )
+            self.send_response(status)
+            for key, value in headers:
+                self.send_header(key, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 @pytest.fixture
 def http_server() -> Iterator[Callable[[dict[str, Route]], str]]:
     """A real HTTP server on 127.0.0.1 serving the routes a test gives it; returns its base URL."""
-    servers: list[ThreadingHTTPServer] = []
-
-    def start(routes: dict[str, Route]) -> str:
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                status, headers, body = routes.get(
-                    self.path, (404, [("Content-Type", "text/plain")], b"not found")
-                )
-                self.send_response(status)
-                for key, value in headers:
-                    self.send_header(key, value)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
-        return f"http://127.0.0.1:{server.server_address[1]}"
-
-    yield start
-    for server in servers:
-        server.shutdown()
-        server.server_close()
+    with contextlib.ExitStack() as servers:
+        yield lambda routes: servers.enter_context(serving(routes))
 
 
 @pytest.fixture

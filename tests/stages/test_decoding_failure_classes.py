@@ -10,11 +10,8 @@ are exactly what the test says they are.
 
 from __future__ import annotations
 
-import contextlib
 import random
-import threading
-from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Callable
 
 import pytest
 
@@ -24,6 +21,7 @@ from article_etl.records import Article, Page, Reject
 from article_etl.run import Day
 from article_etl.stages import clean, discover, fetch, validate
 from article_etl.storage import Kind, RunPartition, Stage
+from tests.conftest import serving
 from tests.stages.helpers import distinct_paragraphs, rss
 
 pytestmark = pytest.mark.timeout(120)
@@ -243,35 +241,6 @@ def _settings(feed: str) -> Settings:
     )
 
 
-@contextlib.contextmanager
-def _serving(routes: dict[str, tuple[int, list[tuple[str, str]], bytes]]) -> Iterator[str]:
-    """A real HTTP server on 127.0.0.1 for the whole module (``tests.conftest.http_server`` is
-    per test; these pages go through the stages once and every test reads the outcome)."""
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            status, headers, body = routes.get(
-                self.path, (404, [("Content-Type", "text/plain")], b"not found")
-            )
-            self.send_response(status)
-            for key, value in headers:
-                self.send_header(key, value)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 @pytest.fixture(scope="module")
 def outcome(
     tmp_path_factory: pytest.TempPathFactory,
@@ -279,7 +248,7 @@ def outcome(
     """Every page through discover, fetch, clean and validate once (validate runs the checks):
     (pages, articles, rejects) by file name."""
     routes: dict[str, tuple[int, list[tuple[str, str]], bytes]] = {}
-    with _serving(routes) as base:
+    with serving(routes) as base:  # for the whole module: the pages go through the stages once
         routes.update({f"/{name}": (200, headers, build()) for name, (build, headers) in PAGES.items()})
         routes["/feed.xml"] = (
             200,
