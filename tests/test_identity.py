@@ -4,22 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from pathlib import Path
 
 import pytest
 
 from article_etl.identity import article_id, canonical_url
+from bench.eval.fundus import fundus_dir
 
-# ../shared/datasets/fundus beside the repository (a worktree sits one level deeper).
-_REPO = Path(__file__).resolve().parents[1]
-FUNDUS = next(
-    (
-        p
-        for p in (_REPO.parent / "shared/datasets/fundus", _REPO.parents[1] / "shared/datasets/fundus")
-        if p.is_dir()
-    ),
-    _REPO.parent / "shared/datasets/fundus",
-)
+FUNDUS = fundus_dir()
 
 CASES = [
     # fragment

@@ -3,7 +3,7 @@
 Run from the repository root: ``.venv/bin/python -m bench.eval.authors`` (``--details`` lists
 every page with a loaded or expected author; ``--labelled`` scores the project's own labelled
 pages instead, where the Chinese pages are). The pages are read from
-``../shared/datasets/fundus`` (or ``$FUNDUS_DIR``), never copied into the repository.
+``../shared/datasets/fundus`` (or ``$ARTICLE_ETL_FUNDUS_DIR``), never copied into the repository.
 
 Why its own figures and not the harness's "author right" share: a wrong author loaded is worse
 than none (it lands in the warehouse looking like data), so the two failure kinds are counted
@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import os
 import re
 import sys
 from collections import defaultdict
@@ -35,20 +34,11 @@ if __package__ in (None, ""):
 
 from article_etl.encoding import decode_html
 from article_etl.extract import extract_article
-from bench.eval.dataset import REPO, load_pages
+from bench.eval.dataset import load_pages
+from bench.eval.fundus import fundus_dir
 from bench.eval.metrics import author_names
 
-
-def _fundus_dir() -> Path:
-    """$FUNDUS_DIR, else ``shared/datasets/fundus`` beside the checkout (CI's clean clone) or beside
-    its parent (a git worktree one level deeper)."""
-    if os.environ.get("FUNDUS_DIR"):
-        return Path(os.environ["FUNDUS_DIR"])
-    candidates = [base / "shared" / "datasets" / "fundus" for base in (REPO.parent, REPO.parent.parent)]
-    return next((c for c in candidates if c.is_dir()), candidates[0])
-
-
-FUNDUS_DIR = _fundus_dir()
+FUNDUS_DIR = fundus_dir()
 # When a page declares no language: its country's main language.
 _COUNTRY_LANG = {
     "at": "de", "ch": "de", "de": "de", "li": "de", "lu": "de", "cn": "zh", "tw": "zh", "jp": "ja",
@@ -213,7 +203,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     if not args.labelled and not FUNDUS_DIR.is_dir():
-        print(f"no Fundus pages at {FUNDUS_DIR}: set FUNDUS_DIR to the dataset folder", file=sys.stderr)
+        print(
+            f"no Fundus pages at {FUNDUS_DIR}: set ARTICLE_ETL_FUNDUS_DIR to the dataset folder",
+            file=sys.stderr,
+        )
         return 2
     counts = evaluate(load_labelled() if args.labelled else load_fundus(), details=args.details)
     print("| lang | pages | with author | loaded | wrong | precision | recall |")

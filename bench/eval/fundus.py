@@ -1,6 +1,6 @@
 """The Fundus pages: 258 real news pages from 181 publishers, labelled by per-publisher parsers.
 
-Read in place from ``/work/shared/datasets/fundus`` (or ``$ARTICLE_ETL_FUNDUS_DIR``); never copied
+Read in place from ``../shared/datasets/fundus`` (or ``$ARTICLE_ETL_FUNDUS_DIR``); never copied
 into the repository (MIT-licensed test resources of flairNLP/fundus, see the folder's README).
 These pages were written by nobody here, so they say how the extractor does on the web at large,
 where our own labelled set can only say how it does on what we already know.
@@ -24,8 +24,8 @@ from typing import Any
 from article_etl.encoding import decode_html
 from bench.eval.dataset import LabelledPage
 
-DEFAULT_DIR = Path("/work/shared/datasets/fundus")
 ENV_DIR = "ARTICLE_ETL_FUNDUS_DIR"
+_REPO = Path(__file__).resolve().parents[2]
 
 # Country folder -> main language, for the few pages that do not declare one.
 _COUNTRY_LANG = {
@@ -42,8 +42,13 @@ _HTML_LANG = re.compile(r"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3})", re.I
 
 
 def fundus_dir() -> Path:
-    """Where the set is read from: ``$ARTICLE_ETL_FUNDUS_DIR`` or the shared datasets folder."""
-    return Path(os.environ.get(ENV_DIR) or DEFAULT_DIR)
+    """Where the set is read from: ``$ARTICLE_ETL_FUNDUS_DIR``, else ``shared/datasets/fundus``
+    beside the checkout (CI's clean clone, a developer's main checkout) or beside its parent (a git
+    worktree one level deeper). The one place every test and benchmark asks."""
+    if os.environ.get(ENV_DIR):
+        return Path(os.environ[ENV_DIR])
+    candidates = [base / "shared" / "datasets" / "fundus" for base in (_REPO.parent, _REPO.parent.parent)]
+    return next((c for c in candidates if c.is_dir()), candidates[0])
 
 
 def available() -> bool:

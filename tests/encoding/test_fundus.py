@@ -10,29 +10,15 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 from pathlib import Path
 
 import pytest
 
 from article_etl import codes
 from article_etl.encoding import decode_html, find_text_problems
+from bench.eval.fundus import fundus_dir
 
-
-def _fundus() -> Path:
-    """ARTICLE_ETL_FUNDUS, else ``shared/datasets/fundus`` beside the checkout or its parent
-    (a main checkout and a worktree one level deeper both find it)."""
-    if os.environ.get("ARTICLE_ETL_FUNDUS"):
-        return Path(os.environ["ARTICLE_ETL_FUNDUS"])
-    repo = Path(__file__).resolve().parents[2]
-    for base in (repo.parent, repo.parent.parent):
-        candidate = base / "shared" / "datasets" / "fundus"
-        if candidate.is_dir():
-            return candidate
-    return repo.parent / "shared" / "datasets" / "fundus"
-
-
-FUNDUS = _fundus()
+FUNDUS = fundus_dir()
 
 pytestmark = pytest.mark.skipif(not FUNDUS.is_dir(), reason=f"the Fundus pages are not at {FUNDUS}")
 

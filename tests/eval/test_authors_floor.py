@@ -31,7 +31,7 @@ def test_judging_names() -> None:
 @pytest.fixture(scope="module")
 def fundus() -> Counts:
     if not FUNDUS_DIR.is_dir():
-        pytest.skip(f"no Fundus pages at {FUNDUS_DIR} (set FUNDUS_DIR to the dataset folder)")
+        pytest.skip(f"no Fundus pages at {FUNDUS_DIR} (set ARTICLE_ETL_FUNDUS_DIR to the dataset folder)")
     return evaluate(load_fundus())["all"]
 
 
