@@ -143,20 +143,35 @@ class ListingDiscovery(BaseModel):
 
 
 class WarcDiscovery(BaseModel):
-    """A local WARC file (CC-NEWS or a crawler's), filtered by the source's hosts and the day."""
+    """A WARC file (CC-NEWS or a crawler's), local (``path``) or downloaded (``url``), filtered by
+    the source's hosts and the day. Its pages are read from the archive, never fetched again."""
 
     model_config = ConfigDict(extra="forbid")
     kind: Literal["warc"]
-    path: str
+    path: str = ""
+    # Downloaded once into ARTICLE_ETL_HOME/cache/warc (robots.txt and the address guard apply).
+    url: str = ""
     hosts: list[str] = Field(min_length=1)
     # Archives capture a page after it is published (CC-NEWS: minutes to a day): captures up to
     # this many hours after the day are candidates too; the page's own date still decides.
     capture_lag_hours: float = Field(default=0.0, ge=0, le=720)
+    # A download larger than this is refused while it streams (a CC-NEWS file is about 1 GB).
+    max_bytes: int = Field(default=3_000_000_000, ge=1)
+    # Wall-clock seconds one download may take, connect to last byte.
+    deadline_seconds: float = Field(default=3600.0, gt=0)
+
+    @model_validator(mode="after")
+    def _one_place(self) -> WarcDiscovery:
+        if bool(self.path) == bool(self.url):
+            raise ValueError("give path (a local .warc/.warc.gz file) or url (to download one), exactly one")
+        if self.url:
+            _http_url(self.url, "url")
+        return self
 
     @property
-    def url(self) -> str:
+    def where(self) -> str:
         """Where the archive is, for messages."""
-        return self.path
+        return self.url or self.path
 
 
 DiscoveryConfig = (

@@ -46,6 +46,11 @@ class Discovered:
     url: str
     listed_published_at: datetime | None = None
     listed_title: str | None = None
+    # Where the page already is, when the route read it from an archive (the WARC route): the
+    # WARC file and the offset of its response record. The fetch stage then reads it from there
+    # and sends no request.
+    warc: str | None = None
+    warc_offset: int | None = None
 
 
 @dataclass

@@ -24,6 +24,8 @@ class SourceDay:
     source_id: str
     pages_fetched: int = 0
     articles_loaded: int = 0
+    # The day's last load was a replay from the stored WARC (no request), not a fetch.
+    replayed: bool = False
     rejects: dict[str, int] = field(default_factory=dict)
     rejected: list[RejectLine] = field(default_factory=list)
 
@@ -33,11 +35,17 @@ def day_report(engine: Engine, ds: str) -> list[SourceDay]:
     out: dict[str, SourceDay] = {}
     with engine.connect() as conn:
         for row in conn.execute(
-            select(pipeline_runs.c.source_id, pipeline_runs.c.value).where(
-                pipeline_runs.c.ds == ds, pipeline_runs.c.stage == "fetch", pipeline_runs.c.metric == "pages"
+            select(pipeline_runs.c.source_id, pipeline_runs.c.metric, pipeline_runs.c.value).where(
+                pipeline_runs.c.ds == ds,
+                pipeline_runs.c.stage == "fetch",
+                pipeline_runs.c.metric.in_(("pages", "replayed")),
             )
         ):
-            out.setdefault(row.source_id, SourceDay(row.source_id)).pages_fetched = int(row.value)
+            day = out.setdefault(row.source_id, SourceDay(row.source_id))
+            if row.metric == "pages":
+                day.pages_fetched = int(row.value)
+            else:
+                day.replayed = bool(row.value)
         for row in conn.execute(
             select(articles.c.source_id, func.count().label("n"))
             .where(articles.c.ds == ds)
@@ -71,6 +79,9 @@ def format_report(ds: str, rows: list[SourceDay]) -> str:
         lines.append(f"{r.source_id:<14} {r.pages_fetched:>7} {r.articles_loaded:>6}  {reasons}")
     if not rows:
         lines.append("(nothing recorded for this day)")
+    replayed = [r.source_id for r in rows if r.replayed]
+    if replayed:
+        lines += ["", f"Replayed from the stored WARC (no request sent): {', '.join(replayed)}"]
     quarantined = [r for row in rows for r in row.rejected]
     if quarantined:
         lines += ["", "Quarantined (table rejects):"]

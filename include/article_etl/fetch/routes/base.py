@@ -12,7 +12,8 @@ client (private-address guard, deadline, size cap), conditionally when validator
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
@@ -150,11 +151,21 @@ class Context:
         refused address, not http(s)): a ConfigError naming the source, the URL and the field,
         no retries; or the site's passing state (5xx, 429, unreachable): a DiscoveryError.
         """
+        with self.configured_request(url, what):
+            status, body = self.listing.get(url)  # as configured: secrets included
+        self.check_status(url, status, what)
+        return body
+
+    @contextmanager
+    def configured_request(self, url: str, what: str = "discovery.url") -> Iterator[None]:
+        """Turn the failures of a request for a configured URL into a ConfigError (the config's
+        fault: robots.txt, a refused address, not http(s)) or a DiscoveryError (the site's
+        passing state), each naming the source, the URL (redacted) and the field."""
         source, settings = self.source, self.settings
         shown = self.shown(url)
         where = f"source {source.id}: {source.discovery.kind} {shown}"
         try:
-            status, body = self.listing.get(url)  # as configured: secrets included
+            yield
         except RobotsDisallowed as exc:  # asking again tomorrow gives the same answer: fail at once
             raise ConfigError(
                 f"{where} is disallowed by the site's robots.txt ({exc.detail}); "
@@ -175,6 +186,10 @@ class Context:
             ) from None
         except FetchError as exc:  # its message already names the URL redacted
             raise DiscoveryError(f"source {source.id}: {exc}") from exc
+
+    def check_status(self, url: str, status: int, what: str = "discovery.url") -> None:
+        """A 4xx (but 408/425/429) is the config's fault, any other non-2xx the site's state."""
+        where = f"source {self.source.id}: {self.source.discovery.kind} {self.shown(url)}"
         if 400 <= status < 500 and status not in TRANSIENT_STATUSES:
             # 404, 403, 410, 401...: the URL or our access is wrong; retrying cannot mend it.
             raise ConfigError(
@@ -186,7 +201,6 @@ class Context:
                 f"{where} answered HTTP {status}; retry later, and check {what} in the sources file "
                 "if it stays so"
             )
-        return body
 
 
 class Route(Protocol):
