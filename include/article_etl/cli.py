@@ -44,6 +44,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub.add_parser("check-config", help="validate the sources file and print its sources")
 
     _add_rejects_parser(sub)
+    from article_etl.replay_cli import add_replay_parser
+
+    add_replay_parser(sub)
     p = sub.add_parser("db", help="the warehouse schema: upgrade it to this version's, or show its revision")
     p.add_argument("action", choices=["upgrade", "current"])
     p.add_argument("--warehouse", help="SQLAlchemy URL (default: ARTICLE_ETL_WAREHOUSE_URL or SQLite)")
@@ -80,6 +83,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from article_etl.rejects_cli import run_rejects
 
         return run_rejects(args)
+    if args.command == "replay":
+        from article_etl.replay_cli import run_replay
+
+        return run_replay(args)
     if args.command == "db":
         from article_etl.warehouse.cli import db_command
 

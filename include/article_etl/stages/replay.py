@@ -33,6 +33,7 @@ from article_etl.storage import (
     RunPartition,
     Stage,
     copy_published,
+    data_root,
     latest_published,
 )
 
@@ -52,9 +53,14 @@ def stored_fetch(source_id: str, ds: str, root: Path | None = None) -> Published
         fetched = latest_published(Stage.FETCH, ds, source_id, root)
         fetched.path(Kind.WARC)
     except PartitionError as exc:
+        if exc.errno == 2 and "no run of" in str(exc):
+            folder = RunPartition(Stage.FETCH, ds, source_id, "-", root or data_root()).partition_folder
+            why = f"no fetch of that day published one under {folder}"
+        else:
+            why = str(exc.strerror or exc)
         raise ReplayError(
-            f"source {source_id}, ds {ds}: no stored WARC to replay ({exc.strerror or exc}); "
-            f"run the day normally first (article-etl run --ds {ds} --source {source_id}), then replay it"
+            f"source {source_id}, ds {ds}: no stored WARC to replay ({why}); run the day normally "
+            f"first (article-etl run --ds {ds} --source {source_id}), then replay it"
         ) from None
     return fetched
 
@@ -119,6 +125,7 @@ def run(
     from what is stored, then clean, validate and load; returns the load's summary."""
     from article_etl.stages import clean, fetch, load, validate
 
+    settings.source(source_id)  # an unknown source fails here, with the known ones named
     stored_fetch(source_id, ds, root)  # before anything is written: the one-line error
     day = Day.of(ds, run_id=f"replay__{ds}__{datetime.now(UTC).strftime('%Y%m%dT%H%M%S%f')}")
     run_discover(settings, source_id, day, root)
