@@ -11,13 +11,13 @@ candidates; the listed date stays empty so the page's own date decides at clean.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from article_etl.config import ConfigError, WarcDiscovery
-from article_etl.fetch.routes.base import Context, malformed
+from article_etl.fetch.routes.base import Context, Coverage, malformed, stamp
 from article_etl.records import Discovered
 
 
@@ -26,20 +26,33 @@ class WarcFile:
 
     def __init__(self, config: WarcDiscovery) -> None:
         self.config = config
+        self.span: tuple[datetime, datetime] | None = None  # first and last capture of the hosts
 
     def entries(self, ctx: Context) -> Iterable[Discovered]:
         path = Path(self.config.path)
         if not path.is_file():
             raise ConfigError(
-                f"source {ctx.source.id}: discovery.path {path} is not a file; give the path of a "
+                f"source {ctx.source.id}: {ctx.field_name}.path {path} is not a file; give the path of a "
                 ".warc or .warc.gz file"
             )
         out = []
         until = ctx.end + timedelta(hours=self.config.capture_lag_hours)
         for url, when in _responses(ctx, path, self.config.hosts):
+            self.span = (min(self.span[0], when), max(self.span[1], when)) if self.span else (when, when)
             if ctx.start <= when < until:
                 out.append(Discovered(source_id=ctx.source.id, url=ctx.redact(url)))
         return out
+
+    def coverage(self, ctx: Context, entries: Sequence[Discovered]) -> Coverage:
+        """An archive covers the day when its captures of the hosts span it (a CC-NEWS file
+        holds about an hour: list several, or accept an incomplete day)."""
+        if self.span is None:
+            return Coverage(False, "warc holds no HTML capture of the source's hosts")
+        first, last = self.span
+        span = f"captures from {stamp(first)} to {stamp(last)}"
+        if first <= ctx.start and last >= ctx.end:
+            return Coverage(True, f"warc {span} span the day")
+        return Coverage(False, f"warc {span} do not span the day")
 
 
 def host_matches(host: str, hosts: Iterable[str]) -> bool:
