@@ -120,6 +120,10 @@ def test_probe_of_an_unknown_source_or_an_unreadable_feed_is_one_line(tmp_path: 
             "sources[a].discovery[1].kind: Input tag 'atom'",
         ),
         ("[]", "sources[a].discovery: List should have at least 1 item"),
+        (
+            "[{kind: rss, url: 'http://a.example/rss'}, {kind: urls, urls: ['http://a.example/1', 'mailto:x@a']}]",
+            "sources[a].discovery[1].urls: Value error, urls[1] 'mailto:x@a' is not an http(s) URL",
+        ),
     ],
 )
 def test_check_config_names_the_file_the_source_and_the_field(

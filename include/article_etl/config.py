@@ -121,9 +121,14 @@ class UrlListDiscovery(BaseModel):
     def _some(self) -> UrlListDiscovery:
         if not self.urls and not self.file:
             raise ValueError("a urls route needs urls (a list) or file (one URL a line)")
-        for item in self.urls:
-            _http_url(item, "urls entry")
         return self
+
+    @field_validator("urls")
+    @classmethod
+    def _http_urls(cls, value: list[str]) -> list[str]:
+        for index, item in enumerate(value):
+            _http_url(item, f"urls[{index}]")
+        return value
 
     @property
     def url(self) -> str:
