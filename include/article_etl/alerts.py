@@ -106,7 +106,7 @@ class FailureNotifier(BaseNotifier):
             ds=day.ds,
             source_id=str(source_id),
             stage=task_id.rsplit(".", 1)[-1][:16],
-            url=redact_url(settings.source(str(source_id)).discovery.url, settings.fetch.secret_params),
+            url=redact_url(settings.source(str(source_id)).routes[0].url, settings.fetch.secret_params),
             detail=line,
             run_id=day.run_id,
         )

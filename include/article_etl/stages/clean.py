@@ -37,11 +37,12 @@ Extractor = Callable[..., ExtractedArticle]
 _PAGE_TEXT_FIELDS = ("title", "body", "author", "site_name", "lang", "url", "canonical_url")
 
 
-def _from_discovery(where: str | None, source: Source) -> str | None:
-    """The extractor says "listed" for the discovery entry; records say which kind it was."""
+def _from_discovery(where: str | None, source: Source, route: str | None = None) -> str | None:
+    """The extractor says "listed" for the discovery entry; records say which kind of route
+    listed it (the page's own route when discovery recorded it, else the source's first)."""
     if where != "listed":
         return where
-    return "feed" if source.discovery.kind in ("rss", "jsonfeed") else "listing"
+    return "feed" if (route or source.routes[0].kind) in ("rss", "jsonfeed") else "listing"
 
 
 def build_article(
@@ -97,11 +98,11 @@ def build_article(
         body=values["body"],
         author=values["author"],
         published_at=fields.published_at or page.listed_published_at,
-        title_source=_from_discovery(fields.title_source, source),
+        title_source=_from_discovery(fields.title_source, source, page.listed_route),
         published_source=(
             fields.published_source
             if fields.published_at
-            else (_from_discovery("listed", source) if page.listed_published_at else None)
+            else (_from_discovery("listed", source, page.listed_route) if page.listed_published_at else None)
         ),
         site_name=values["site_name"],
         lang=values["lang"],

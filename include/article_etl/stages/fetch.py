@@ -306,6 +306,7 @@ def _page(
         warc_record_id=record_id,
         listed_published_at=item.listed_published_at,
         listed_title=item.listed_title,
+        listed_route=item.route,
         html=decoded.text,
         encoding=decoded.encoding,
         encoding_method=decoded.method,

@@ -45,7 +45,10 @@ def run(
         chain = _chain(validated, day, source_id, root)
         stage_rejects = [r for part in chain.values() for r in part.records(Kind.REJECTS, Reject)]
         counts: dict[str, dict[str, float]] = {
-            "discover": {"urls": chain[Stage.DISCOVER].manifest.counts.get("out", 0)},
+            "discover": {
+                "urls": chain[Stage.DISCOVER].manifest.counts.get("out", 0),
+                **discovery_metrics(chain[Stage.DISCOVER].manifest.extra.get("discovery")),
+            },
             "fetch": _counts(chain[Stage.FETCH], "pages"),
             "clean": _counts(chain[Stage.CLEAN], "articles"),
             "validate": _counts(chain[Stage.VALIDATE], "articles"),
@@ -83,6 +86,19 @@ def run(
             )
         )
     return summary
+
+
+def discovery_metrics(summary: dict[str, Any] | None) -> dict[str, float]:
+    """The discover manifest's completeness and per-route counts as ``pipeline_runs`` metrics:
+    ``complete`` (1 or 0) and ``route{index}_{kind}`` (URLs that route found), for each route
+    read. None (a partition from before routes could be listed) gives none."""
+    if not summary:
+        return {}
+    out = {"complete": 1.0 if summary.get("complete") else 0.0}
+    for route in summary.get("routes", []):
+        if route.get("ran"):
+            out[f"route{route['index']}_{route['kind']}"] = float(route.get("found", 0))
+    return out
 
 
 def _chain(validated: Published, day: Day, source_id: str, root: Path | None) -> dict[Stage, Published]:

@@ -18,13 +18,13 @@ then read like a local file.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import timedelta
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from article_etl.config import ConfigError, WarcDiscovery
-from article_etl.fetch.routes.base import Context, malformed
+from article_etl.fetch.routes.base import Context, Coverage, malformed, stamp
 from article_etl.fetch.warc import ResponseHead, WarcReadError, response_heads
 from article_etl.records import Discovered
 
@@ -34,6 +34,7 @@ class WarcFile:
 
     def __init__(self, config: WarcDiscovery) -> None:
         self.config = config
+        self.span: tuple[datetime, datetime] | None = None  # first and last capture of the hosts
 
     def entries(self, ctx: Context) -> Iterable[Discovered]:
         if self.config.url:
@@ -44,7 +45,7 @@ class WarcFile:
             path = Path(self.config.path)
             if not path.is_file():
                 raise ConfigError(
-                    f"source {ctx.source.id}: discovery.path {path} is not a file; give the path of a "
+                    f"source {ctx.source.id}: {ctx.field_name}.path {path} is not a file; give the path of a "
                     ".warc or .warc.gz file"
                 )
         path = path.resolve()
@@ -55,9 +56,11 @@ class WarcFile:
             if not host_matches(urlsplit(head.url).hostname or "", hosts):
                 return False
             kind = (head.header("Content-Type") or "").lower()
-            if not 200 <= head.status < 300 or "html" not in kind:
+            if not 200 <= head.status < 300 or "html" not in kind or head.date is None:
                 return False
-            return head.date is not None and ctx.start <= head.date < until
+            when = head.date
+            self.span = (min(self.span[0], when), max(self.span[1], when)) if self.span else (when, when)
+            return ctx.start <= when < until
 
         try:
             return [
@@ -68,6 +71,17 @@ class WarcFile:
             ]
         except WarcReadError as exc:
             raise malformed(ctx.source.id, "WARC file", self.config.where, exc.reason) from exc
+
+    def coverage(self, ctx: Context, entries: Sequence[Discovered]) -> Coverage:
+        """An archive covers the day when its captures of the hosts span it (a CC-NEWS file
+        holds about an hour: list several, or accept an incomplete day)."""
+        if self.span is None:
+            return Coverage(False, "warc holds no HTML capture of the source's hosts")
+        first, last = self.span
+        span = f"captures from {stamp(first)} to {stamp(last)}"
+        if first <= ctx.start and last >= ctx.end:
+            return Coverage(True, f"warc {span} span the day")
+        return Coverage(False, f"warc {span} do not span the day")
 
 
 def host_matches(host: str, hosts: Iterable[str]) -> bool:
