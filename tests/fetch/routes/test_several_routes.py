@@ -126,7 +126,10 @@ def test_an_undated_listing_covers_the_day_only_when_read_to_its_end(
     assert whole.reason == "listing read to its last page (3 pages)"
     cut = run_route([config | {"max_pages": 2}])
     assert not cut.complete
-    assert "listing stopped at max_pages=2 without dates older than the day" in cut.reason
+    assert (
+        "listing stopped at max_pages=2 (raise it to read further back) without dates older than the day"
+        in cut.reason
+    )
     assert len(cut.found) == 2
 
 
