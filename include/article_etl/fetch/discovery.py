@@ -133,7 +133,7 @@ def discover(
         result.routes.append(report)
         if result.complete:
             report.ran = False
-            report.reason = f"not read: an earlier route covers the day ({result.reason})"
+            report.reason = "not read: an earlier route covers the day"
             continue
         route = route_for(config)
         entries = list(route.entries(ctx))

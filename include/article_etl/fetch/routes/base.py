@@ -121,7 +121,7 @@ class Listing:
 @dataclass
 class Context:
     """What a route may use: the source, the interval, the listing requests, and where its
-    problems go (each becomes a reject). ``kind`` and ``field`` name the route being read, as
+    problems go (each becomes a reject). ``kind`` and ``field_name`` name the route being read, as
     messages show it (``rss``; ``discovery[1]`` in a list of routes)."""
 
     source: Source

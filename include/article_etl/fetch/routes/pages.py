@@ -83,7 +83,7 @@ class ListingPages:
         if self.stopped == "end":
             return Coverage(True, f"listing read to its last page ({pages})", dated.oldest)
         why = (
-            f"stopped at max_pages={self.config.max_pages}"
+            f"stopped at max_pages={self.config.max_pages} (raise it to read further back)"
             if self.stopped == "max_pages"
             else f"page {self.pages_read + 1} failed"
         )
