@@ -106,3 +106,17 @@ def test_what_the_fetch_stage_writes_comes_back_with_the_listed_url_and_the_capt
     )
     assert back[0].sha256 == cap.sha256
     assert (back[1].listed_url, back[1].status) == (None, 404)
+
+
+def test_a_record_with_a_status_that_is_not_a_number_fails_filters_not_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "odd.warc.gz"
+    with path.open("wb") as handle:
+        writer = WARCWriter(handle, gzip=True)
+        for status in ("abc Weird", "200 OK"):
+            http = StatusAndHeaders(status, [("Content-Type", "text/html")], protocol="HTTP/1.1")
+            writer.write_record(
+                writer.create_warc_record(
+                    "http://h.cn/", "response", payload=io.BytesIO(b"x"), http_headers=http
+                )
+            )
+    assert [c.status for c in iter_responses(path)] == [0, 200]

@@ -148,3 +148,27 @@ def test_a_day_never_fetched_cannot_be_replayed_and_says_what_to_do(
     assert "source bay, ds 2026-11-17: no stored WARC to replay" in err[0]
     assert "run the day normally first (article-etl run --ds 2026-11-17 --source bay)" in err[0]
     assert not (tmp_path / "zone" / "discover").exists()  # nothing was written for the failed replay
+
+
+def test_a_fix_applies_to_the_pages_already_captured(tmp_path: Path) -> None:
+    from article_etl.config import Settings
+
+    zone = tmp_path / "zone"
+    warehouse = f"sqlite:///{tmp_path / 'w.db'}"
+    log: list[str] = []
+    routes: dict[str, Any] = {}
+    with serving(routes, log) as base:
+        _site(routes, base)
+        strict = Settings.model_validate(_sources(base))
+        strict.checks.min_body_chars = 100_000  # a threshold set wrong: every page is too short
+        run_day(strict, "strict", warehouse, zone, "bay")
+        with get_engine(warehouse).connect() as conn:
+            assert conn.execute(select(articles.c.url)).all() == []
+        log.clear()
+        fixed = Settings.model_validate(_sources(base))
+        assert replay.run(fixed, "bay", DS, warehouse, zone)["loaded"] == 3
+        assert log == []
+    assert [(u.removeprefix(base), r) for u, _, r in _rejects(warehouse)] == [
+        ("/gone.html", "http_status"),
+        ("/private/p.html", "robots_disallowed"),
+    ]

@@ -18,7 +18,7 @@ from warcio.warcwriter import WARCWriter
 
 from article_etl.config import Settings
 from article_etl.fetch.warc import iter_responses
-from article_etl.records import Page
+from article_etl.records import Page, Reject
 from article_etl.run import Day
 from article_etl.stages import replay
 from article_etl.storage import Kind, RunPartition, Stage
@@ -128,3 +128,26 @@ def test_pages_found_in_a_warc_load_without_a_request_and_replay_to_the_same_row
         replay.run(settings, "bay", DS, warehouse, zone)
         assert article_rows(engine) == before
         assert log == []
+
+
+def test_an_archive_gone_before_fetch_makes_each_page_a_reject_not_a_failed_day(tmp_path: Path) -> None:
+    from article_etl.stages import discover, fetch
+
+    archive = tmp_path / "CC-NEWS-test.warc.gz"
+    _archive(archive, "http://127.0.0.1:9")
+    settings = _settings(archive)
+    zone = tmp_path / "zone"
+    day = Day.of(DS, run_id="gone")
+    discover.run(settings, "bay", day, zone)
+    archive.unlink()
+    summary = fetch.run(settings, "bay", day, zone)
+    assert summary["count"] == 0
+    fetched = RunPartition.of(Stage.FETCH, day, "bay", zone).published()
+    found = [(r.url, r.reason) for r in fetched.records(Kind.REJECTS, Reject)]
+    assert found == [
+        ("http://127.0.0.1:9/a.html", "fetch_error"),
+        ("http://127.0.0.1:9/b.html", "fetch_error"),
+    ]
+    detail = next(fetched.records(Kind.REJECTS, Reject)).detail
+    assert "could not be read from the archive it was found in" in detail
+    assert "CC-NEWS-test.warc.gz" in detail

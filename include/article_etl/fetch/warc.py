@@ -203,7 +203,7 @@ def _records(
                 warc = record.rec_headers
                 head = ResponseHead(
                     url=str(warc.get_header("WARC-Target-URI") or "").strip("<> "),
-                    status=int(record.http_headers.get_statuscode() or 0),
+                    status=_status(record.http_headers.get_statuscode()),
                     headers=list(record.http_headers.headers),
                     date=_warc_date(warc.get_header("WARC-Date")),
                     # Where this record began: the iterator's position before it reads the record
@@ -223,6 +223,15 @@ def read_warc(path: Path) -> dict[str, Capture]:
     """All response records of a WARC file, by record id (small files and tests only: it holds
     every body; stream with :func:`iter_responses` instead)."""
     return {cap.record_id: cap for cap in iter_responses(path)}
+
+
+def _status(code: str | None) -> int:
+    """The HTTP status of a record; 0 for a status line an archive holds that is not a number
+    (it then fails every 2xx filter instead of the whole file)."""
+    try:
+        return int(code or 0)
+    except ValueError:
+        return 0
 
 
 def _warc_date(stamp: str | None) -> datetime | None:
