@@ -89,21 +89,28 @@ def record_id(cap: Capture) -> str:
 
 
 def read_warc(path: Path) -> dict[str, Capture]:
-    """All response records of a WARC file, by record id."""
-    out: dict[str, Capture] = {}
+    """All response records of a WARC file, by record id (for small files: tests, one page)."""
+    return dict(iter_warc(path))
+
+
+def iter_warc(path: Path) -> Iterator[tuple[str, Capture]]:
+    """The response records of a WARC file with their record ids, one at a time: memory stays
+    flat in the file's size (a day's capture can be gigabytes)."""
     with path.open("rb") as handle:
         for record in ArchiveIterator(handle):
             if record.rec_type != "response" or record.http_headers is None:
                 continue
             rec_id = str(record.rec_headers.get_header("WARC-Record-ID"))
             status = int(record.http_headers.get_statuscode() or 0)
-            out[rec_id] = Capture(
-                url=str(record.rec_headers.get_header("WARC-Target-URI")),
-                status=status,
-                headers=list(record.http_headers.headers),
-                body=record.content_stream().read(),
+            yield (
+                rec_id,
+                Capture(
+                    url=str(record.rec_headers.get_header("WARC-Target-URI")),
+                    status=status,
+                    headers=list(record.http_headers.headers),
+                    body=record.content_stream().read(),
+                ),
             )
-    return out
 
 
 def _reason(status: int) -> str:
