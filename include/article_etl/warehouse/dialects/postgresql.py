@@ -10,8 +10,9 @@ transaction-scoped advisory lock; ``published_at`` is ``TIMESTAMPTZ``.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from operator import itemgetter
+from typing import Any, NamedTuple
 
 from sqlalchemy import Column, Connection, MetaData, String, Table, Text, bindparam, func, or_, select, text
 from sqlalchemy.dialects import postgresql
@@ -68,16 +69,14 @@ class PostgreSQLDialect(Dialect):
         # redoes the batch row by row). Rows already there whose upsert would change nothing (a
         # re-run) are not sent at all: their stored values, text as md5, are compared first. Only
         # the rest pay for staging and ON CONFLICT.
-        if len(keys) == 1:
+        plan = _plan(table, keys, keep, latest)
+        if len(keys) == 1 and plan is not None:
             stored = _stored(conn, self, table, keys[0], [r[keys[0]] for r in rows])
             fresh = [r for r in rows if r[keys[0]] not in stored]
             if fresh:
                 copy_rows(conn, table.name, table, fresh)
             rows = [
-                r
-                for r in rows
-                if (old := stored.get(r[keys[0]])) is not None
-                and _would_change(table, old, r, keys, keep, latest)
+                r for r in rows if (old := stored.get(r[keys[0]])) is not None and _would_change(plan, old, r)
             ]
             if not rows:
                 return
@@ -101,48 +100,73 @@ class PostgreSQLDialect(Dialect):
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
 
 
+_TEXT, _KEEP, _LATEST = range(3)
+
+
 def _stored(
     conn: Connection, dialect: Dialect, table: Table, key: str, values: list[Any]
-) -> dict[Any, Mapping[Any, Any]]:
-    """The stored rows of ``table`` whose ``key`` is in ``values``, by key; text columns come as
-    their md5 (32 characters instead of a whole article body)."""
+) -> dict[Any, tuple[Any, ...]]:
+    """The stored rows of ``table`` whose ``key`` is in ``values`` (as tuples in column order), by
+    key; text columns come as their md5 (32 characters instead of a whole article body)."""
     cols = [func.md5(c).label(c.name) if isinstance(c.type, Text) else c for c in table.columns]
+    at = [c.name for c in table.columns].index(key)
     query = select(*cols).where(*dialect.in_clauses(table.c[key], values))
-    return {row[key]: row for row in conn.execute(query).mappings()}
+    return {row[at]: tuple(row) for row in conn.execute(query)}
 
 
-def _would_change(
-    table: Table,
-    old: Mapping[Any, Any],
-    new: dict[str, Any],
-    keys: Sequence[str],
-    keep: Sequence[str],
-    latest: Sequence[str],
-) -> bool:
-    """Whether the upsert (``update_set``'s rules: ``keep`` keeps a stored value, ``latest`` takes
-    the greater, the rest take the new value) would change the stored row ``old``. In doubt
-    (values that do not compare), yes: sending an unchanged row only costs time."""
-    for col in table.columns:
-        name = col.name
-        if name in keys:
+class _Plan(NamedTuple):
+    """How ``_would_change`` compares a row: the columns that take the new value, all at once
+    (``new_of`` on the incoming dict, ``old_of`` on the stored tuple), then each other column by
+    its rule: (name, position, ``_TEXT`` / ``_KEEP`` / ``_LATEST``)."""
+
+    new_of: Callable[[dict[str, Any]], tuple[Any, ...]]
+    old_of: Callable[[tuple[Any, ...]], tuple[Any, ...]]
+    rest: list[tuple[str, int, int]]
+
+
+def _plan(table: Table, keys: Sequence[str], keep: Sequence[str], latest: Sequence[str]) -> _Plan | None:
+    """The comparison for an upsert with ``update_set``'s rules; None when a text column is kept
+    or takes the latest value (its md5 cannot say which is greater)."""
+    names: list[str] = []
+    positions: list[int] = []
+    rest: list[tuple[str, int, int]] = []
+    for i, col in enumerate(table.columns):
+        if col.name in keys:
             continue
-        incoming, stored = new.get(name), old[name]
-        try:
-            if isinstance(col.type, Text):
-                if name in keep or name in latest:
-                    return True
-                value = None if incoming is None else hashlib.md5(str(incoming).encode("utf-8")).hexdigest()
-            elif name in keep:
-                value = stored if stored is not None else incoming
-            elif name in latest:
-                base = stored if stored is not None else incoming
-                value = max((v for v in (base, incoming) if v is not None), default=None)
-            else:
-                value = incoming
-            if (value is None) != (stored is None) or (value is not None and value != stored):
-                return True
-        except TypeError:
+        if isinstance(col.type, Text):
+            if col.name in keep or col.name in latest:
+                return None
+            rest.append((col.name, i, _TEXT))
+        elif col.name in keep or col.name in latest:
+            rest.append((col.name, i, _KEEP if col.name in keep else _LATEST))
+        else:
+            names.append(col.name)
+            positions.append(i)
+    # An itemgetter of one key returns the bare value, not a tuple: then a tuple is built.
+    new_of = itemgetter(*names) if len(names) > 1 else lambda row: tuple(row[n] for n in names)
+    old_of = itemgetter(*positions) if len(positions) > 1 else lambda row: tuple(row[i] for i in positions)
+    return _Plan(new_of, old_of, rest)
+
+
+def _would_change(plan: _Plan, old: tuple[Any, ...], new: dict[str, Any]) -> bool:
+    """Whether the upsert (``keep`` keeps a stored value, ``latest`` takes the greater, the rest
+    take the new value) would change the stored row ``old``. In doubt (values that do not
+    compare, a column missing from the row), yes: sending an unchanged row only costs time."""
+    try:
+        if plan.new_of(new) != plan.old_of(old):  # None == None: not distinct, as in SQL
             return True
+        for name, i, rule in plan.rest:
+            incoming, stored = new[name], old[i]
+            if rule == _TEXT:
+                value = None if incoming is None else hashlib.md5(str(incoming).encode("utf-8")).hexdigest()
+            elif rule == _KEEP:
+                value = stored if stored is not None else incoming
+            else:  # greatest(coalesce(stored, incoming), incoming): NULLs ignored, as PostgreSQL does
+                value = incoming if stored is None else stored if incoming is None else max(stored, incoming)
+            if value != stored:
+                return True
+    except (TypeError, KeyError):
+        return True
     return False
 
 
