@@ -70,15 +70,10 @@ def run_discover(settings: Settings, source_id: str, day: Day, root: Path | None
     run (its rejects and counts with it), naming that fetch attempt; no request."""
     settings.source(source_id)  # an unknown source fails here, with the known ones named
     fetched = stored_fetch(source_id, day.ds, root)
-    listed_ref = next((r for r in fetched.manifest.inputs if r.get("stage") == Stage.DISCOVER.value), None)
-    if listed_ref is None:
-        raise ReplayError(
-            f"source {source_id}, ds {day.ds}: the stored fetch run {fetched.manifest.run_id} names no "
-            "discover input; run the day normally first, then replay it"
-        )
-    listed = RunPartition(
-        Stage.DISCOVER, day.ds, source_id, listed_ref["run_id"], fetched.partition.root
-    ).published(listed_ref["attempt"])
+    try:
+        listed = fetched.input(Stage.DISCOVER)
+    except PartitionError as exc:
+        raise ReplayError(f"source {source_id}, ds {day.ds}: {exc.strerror or exc}, then replay it") from None
     log.info(
         "replay %s ds=%s: the URLs of run %s, the pages of fetch run %s (no request)",
         source_id,

@@ -23,7 +23,7 @@ from article_etl.config import Settings
 from article_etl.quality.quarantine import Filters, QuarantineError, keep_as_resolved, list_rejects
 from article_etl.run import Day
 from article_etl.stages import clean, load, validate
-from article_etl.storage import PartitionError, RunPartition, Stage, copy_published, latest_published
+from article_etl.storage import Stage, copy_published, latest_published
 
 log = logging.getLogger(__name__)
 
@@ -58,17 +58,7 @@ def run(
     before = list_rejects(engine, Filters(ds=ds, source_id=source_id, reason=reason))
     day = Day.of(ds, run_id=f"requeue__{ds}__{datetime.now(UTC).strftime('%Y%m%dT%H%M%S%f')}")
     fetched = latest_published(Stage.FETCH, ds, source_id, root)
-    listed_ref = next(
-        (ref for ref in fetched.manifest.inputs if ref.get("stage") == Stage.DISCOVER.value), None
-    )
-    if listed_ref is None:
-        raise PartitionError(
-            2,
-            f"the fetch run {fetched.manifest.run_id} of {source_id}, ds {ds} names no discover input; re-run the day",
-        )
-    listed = RunPartition(
-        Stage.DISCOVER, ds, source_id, listed_ref["run_id"], fetched.partition.root
-    ).published(listed_ref["attempt"])
+    listed = fetched.input(Stage.DISCOVER)
     log.info(
         "requeue %s ds=%s: replaying fetch run %s as %s", source_id, ds, fetched.manifest.run_id, day.run_id
     )

@@ -256,6 +256,21 @@ class Published:
         """How a downstream manifest names this input."""
         return {"stage": self.partition.stage.value, "run_id": self.partition.run_id, "attempt": self.attempt}
 
+    def input(self, stage: Stage) -> Published:
+        """The exact attempt of ``stage`` this attempt read (from its manifest's ``inputs``), in
+        whichever run it was: what a requeue or a replay copies beside an earlier capture."""
+        part = self.partition
+        for ref in self.manifest.inputs:
+            if ref.get("stage") == stage.value:
+                return RunPartition(stage, part.ds, part.source_id, ref["run_id"], part.root).published(
+                    ref.get("attempt")
+                )
+        raise PartitionError(
+            2,
+            f"the {part.stage.value} run {self.manifest.run_id} of {part.source_id}, ds {part.ds} names no "
+            f"{stage.value} input; re-run the day",
+        )
+
 
 def latest_published(stage: Stage, ds: str, source_id: str, root: Path | None = None) -> Published:
     """The newest run of ``stage`` that published for this day and source (for a requeue, which
