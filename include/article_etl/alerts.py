@@ -101,8 +101,7 @@ class FailureNotifier(BaseNotifier):
         settings = load_settings()
         day = day_from_context(context)
         task_id = str(getattr(context.get("ti"), "task_id", "") or "")
-        first = settings.source(str(source_id)).routes[0]
-        where = getattr(first, "url", None) or getattr(first, "path", None) or ""  # a local WARC: a path
+        where = settings.source(str(source_id)).routes[0].where  # a local WARC: its path
         record_source_failure(
             get_engine(warehouse_from_airflow()),
             ds=day.ds,

@@ -105,7 +105,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         if args.probe:
             return _probe(settings, args)
         for src in settings.sources:
-            routes = " | ".join(f"{r.kind} {r.url}" for r in src.routes)
+            routes = " | ".join(f"{r.kind} {r.where}" for r in src.routes)
             print(f"{src.id}: {src.name} ({src.lang}, {src.timezone}) {routes}")
         return 0
     raise AssertionError(args.command)

@@ -90,6 +90,11 @@ class _UrlRoute(BaseModel):
     def _http(cls, value: str) -> str:
         return _http_url(value, "url")
 
+    @property
+    def where(self) -> str:
+        """Where the route reads, for messages (every route has one)."""
+        return self.url
+
 
 class RssDiscovery(_UrlRoute):
     """An RSS 2.0/1.0 or Atom feed."""
@@ -134,6 +139,10 @@ class UrlListDiscovery(BaseModel):
     def url(self) -> str:
         """Where the list is, for messages and the time-zone default."""
         return self.file or self.urls[0]
+
+    @property
+    def where(self) -> str:
+        return self.url
 
 
 class ListingDiscovery(_UrlRoute):
