@@ -146,6 +146,12 @@ def test_word_bylines_that_are_sentences_or_roles_give_none(line: str) -> None:
         ("Nachrichten", (), None),
         ("https://www.facebook.com/stern", (), None),
         ("张三 最新文章", (), None),
+        # a desk code or an agency in brackets after the name (NZZ's "Name (obe)")
+        ("Elena Oberholzer (obe)", (), "Elena Oberholzer"),
+        ("Corina Gall (cog.)", (), "Corina Gall"),
+        ("Jane Doe (dpa)", (), "Jane Doe, dpa"),
+        ("Deutsche Welle (www.dw.com)", ("dw.com",), None),
+        ("Jane Doe (Leiterin der Redaktion)", (), None),
     ],
 )
 def test_structured_values_are_names_of_a_person_or_agency(

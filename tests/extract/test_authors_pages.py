@@ -188,3 +188,90 @@ def test_json_ld_authors_are_validated_like_bylines(
         f"</head><body><h1>City expands bus network</h1><article><p>{EN_PARA}</p></article></body></html>"
     )
     assert fetch_and_extract(http_server, html) == expected
+
+
+def ld_page(ld: str, head: str = "") -> str:
+    """An English article whose only author statements are ``ld`` (JSON-LD) and ``head`` (<meta>)."""
+    return (
+        "<html lang='en'><head><meta charset='utf-8'><title>City expands bus network | The Daily Ledger</title>"
+        f"<meta property='og:site_name' content='The Daily Ledger'>{head}"
+        f'<script type="application/ld+json">{ld}</script>'
+        f"</head><body><h1>City expands bus network</h1><article><p>{EN_PARA}</p></article></body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("ld", "expected"),
+    [
+        # a WebPage first, the NewsArticle as its mainEntity (Ippen's sites)
+        (
+            '{"@type": "WebPage", "mainEntity": {"@type": "NewsArticle", "headline": "City expands bus '
+            'network", "author": {"@type": "Person", "name": "Simone Jung"}}}',
+            "Simone Jung",
+        ),
+        # several article objects, only the second one with a byline
+        (
+            '[{"@type": "NewsArticle", "headline": "City expands bus network"},'
+            ' {"@type": "NewsArticle", "author": [{"@type": "Person", "name": "Andrei Kolesnikov"}]}]',
+            "Andrei Kolesnikov",
+        ),
+        # Yoast's @graph: the author is a reference to a Person elsewhere in the graph
+        (
+            '{"@graph": [{"@type": "Article", "author": {"@id": "https://x.example/#/person/1"}},'
+            ' {"@type": "Person", "@id": "https://x.example/#/person/1", "name": "Chuck Ross"}]}',
+            "Chuck Ross",
+        ),
+        # given and family name only
+        (
+            '{"@type": "NewsArticle", "author": [{"@type": "Person", "givenName": "Anna Giulia",'
+            ' "familyName": "Fink"}, {"@type": "Person", "givenName": "Birgit", "familyName": "Baumann"}]}',
+            "Anna Giulia Fink, Birgit Baumann",
+        ),
+        # a live blog's authors; an agency stated as an Organization, but not the publisher
+        (
+            '{"@type": "LiveBlogPosting", "author": [{"@type": "Person", "name": "Paula Steiger"},'
+            ' {"@type": "Organization", "name": "SDA"}, {"@type": "Organization", "name": "Deutsche Welle"}]}',
+            "Paula Steiger, SDA",
+        ),
+    ],
+)
+def test_json_ld_authors_wherever_the_page_states_them(http_server: Serve, ld: str, expected: str) -> None:
+    assert fetch_and_extract(http_server, ld_page(ld)) == expected
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        # one <meta name="author"> per writer
+        (
+            "<meta name='author' content='Lucy Thornton'><meta name='author' content='Tim Hanlon'>",
+            "Lucy Thornton, Tim Hanlon",
+        ),
+        # the first is the newspaper, the second the reporter ("신현주 기자": name and role)
+        (
+            "<meta name='author' content='The Daily Ledger'><meta name='author' content='신현주 기자'>",
+            "신현주",
+        ),
+        # an e-mail as author, the name in the "Written by" label pair of WordPress SEO plugins
+        (
+            "<meta name='author' content='d.kuckelkorn@example.com'>"
+            "<meta name='twitter:label1' content='Written by'><meta name='twitter:data1' content='Dieter Kuckelkorn'>"
+            "<meta name='twitter:label2' content='Est. reading time'><meta name='twitter:data2' content='3 Minuten'>",
+            "Dieter Kuckelkorn",
+        ),
+        # analytics tags filled from the CMS's author field
+        ("<meta name='DCSext.author' content='Madeleine Howell'>", "Madeleine Howell"),
+        (
+            "<meta name='twitter:label1' content='Est. reading time'><meta name='twitter:data1' content='3 Minuten'>",
+            None,
+        ),
+    ],
+)
+def test_meta_authors_all_read(http_server: Serve, head: str, expected: str | None) -> None:
+    assert fetch_and_extract(http_server, ld_page('{"@type": "WebSite"}', head)) == expected
+
+
+def test_json_ld_slug_falls_back_to_meta_author(http_server: Serve) -> None:
+    ld = '{"@type": "BlogPosting", "author": {"@type": "Person", "name": "chuck-ross"}}'
+    html = ld_page(ld, "<meta name='author' content='Chuck Ross'>")
+    assert fetch_and_extract(http_server, html) == "Chuck Ross"

@@ -109,6 +109,9 @@ _POSTED_EN = re.compile(
     re.IGNORECASE,
 )
 _MAX_BYLINE = 80
+# "Name (code)" in structured author fields: a newsroom's short desk code or an agency.
+_PAREN_SUFFIX = re.compile(r"(.+?)\s*[(（]([^()（）]{1,40})[)）]")
+_DESK_CODE = re.compile(r"[a-z]{2,5}\.?")
 _MAX_VALUE = 300
 
 
@@ -282,6 +285,7 @@ def author_from_value(value: str, sites: Iterable[str] = ()) -> str | None:
     if has_photo_credit(value) or re.search(_STOP_LABEL + r"\s*[:：]", value):
         return None
     parts = [p.strip() for p in split_spaced(_NAME_SPLIT, value) if p.strip()]
+    parts = [q for p in parts for q in _without_suffix(p)]
     names = [p for p in parts if is_person_or_agency(p, sites)]
     if parts and parts[0] not in names and any(is_prose(p) for p in parts if p not in names):
         return None  # "Author Jane Doe, from Kensington, said …": a sentence, not a credit
@@ -297,6 +301,18 @@ def author_from_value(value: str, sites: Iterable[str] = ()) -> str | None:
         if len(names) != len(value.split()):
             return None  # "张三 最新文章": not a list of names
     return _unique(names)
+
+
+def _without_suffix(part: str) -> list[str]:
+    """``Elena Oberholzer (obe)`` -> the name (a desk code after it is no name); ``Jane Doe (dpa)``
+    -> the name and the agency. Anything else in brackets leaves the part as it is."""
+    match = _PAREN_SUFFIX.fullmatch(part)
+    if not match:
+        return [part]
+    name, inner = match.group(1).strip(), match.group(2).strip()
+    if is_agency(inner):
+        return [name, inner]
+    return [name] if _DESK_CODE.fullmatch(inner) else [part]
 
 
 def poster_from_line(line: str, sites: Iterable[str] = ()) -> str | None:

@@ -140,9 +140,10 @@ def extract_article(
     selected_author = select_text(root, selectors.author)
     if selected_author is not None:
         author = author_from_value(text_of(selected_author), sites)
-    if author is None:
-        names = [name for value in meta.authors if (name := author_from_value(value, sites))]
-        author = ", ".join(dict.fromkeys(names)) or None
+    for stated in (meta.authors, meta.meta_authors):
+        if author is None:
+            names = [name for value in stated if (name := author_from_value(value, sites))]
+            author = ", ".join(dict.fromkeys(names)) or None
 
     published = None
     published_source: str | None = None
