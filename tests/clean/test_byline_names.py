@@ -152,6 +152,10 @@ def test_word_bylines_that_are_sentences_or_roles_give_none(line: str) -> None:
         ("Jane Doe (dpa)", (), "Jane Doe, dpa"),
         ("Deutsche Welle (www.dw.com)", ("dw.com",), None),
         ("Jane Doe (Leiterin der Redaktion)", (), None),
+        # labelled values that are no authors, and share links
+        ("Quelle: sid/dpa", (), None),
+        ("Foto: Max Mustermann", (), None),
+        ("Twitter Facebook", (), None),
     ],
 )
 def test_structured_values_are_names_of_a_person_or_agency(

@@ -275,3 +275,50 @@ def test_json_ld_slug_falls_back_to_meta_author(http_server: Serve) -> None:
     ld = '{"@type": "BlogPosting", "author": {"@type": "Person", "name": "chuck-ross"}}'
     html = ld_page(ld, "<meta name='author' content='Chuck Ross'>")
     assert fetch_and_extract(http_server, html) == "Chuck Ross"
+
+
+def de_page(header: str) -> str:
+    """A German article whose only byline is in ``header`` (the markup under the headline)."""
+    return (
+        "<html lang='de'><head><meta charset='utf-8'><title>Stadt erweitert Busnetz - Stadtblatt</title>"
+        "<meta property='og:site_name' content='Stadtblatt'></head><body><h1>Stadt erweitert Busnetz</h1>"
+        f"{header}<article><p>{DE_PARA}</p><p>{DE_PARA}</p></article></body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        # the marker in one element, the names in the next (a link to the author's page)
+        (
+            "<p class='meta-info'>von <a href='/autoren/name/max-kolter'>Dr. Max Kolter</a></p>",
+            "Dr. Max Kolter",
+        ),
+        ("<ul><li><strong>Autorin/Autor</strong> Roman Goncharenko</li></ul>", "Roman Goncharenko"),
+        ("<li><span>von</span> <span class='typo-bold'>Jemima Kelly</span></li>", "Jemima Kelly"),
+        ("<li>Von: <span><a href='/bill-mccarthy'>Bill  MCCARTHY</a>, </span></li>", "Bill MCCARTHY"),
+        # template spellings of byline classes; one name per <span>, no separators
+        (
+            "<ul class='metaInfoAuthorList'><li><a href='/author/nflakin/'>Nathaniel Flakin</a></li></ul>",
+            "Nathaniel Flakin",
+        ),
+        ("<div class='info'><div class='author-2'>Naufal Zuhdi</div></div>", "Naufal Zuhdi"),
+        (
+            "<div class='article-byline'><span>Birgit Baumann</span> <span>Anna Giulia Fink</span>"
+            " <span>Jan Michael Marchart</span></div>",
+            "Birgit Baumann, Anna Giulia Fink, Jan Michael Marchart",
+        ),
+        # not a byline: a picture's credit, a media box, contact links, a source or editors' line
+        ("<div class='bildautor'>Bild: SN/APA/KEYSTONE/CYRIL ZINGARO</div>", None),
+        ("<span class='mediaBox__byline text__byline'>| Roman Warschauer</span>", None),
+        ("<div class='author-contact-wrapper'><a href='#'>Twitter</a> <a href='#'>Facebook</a></div>", None),
+        ("<div class='author-links'>Twitter Facebook</div>", None),
+        ("<div class='backlink__author'>Quelle: sid/dpa</div>", None),
+        ("<p class='text__byline'>Redaktion: Roman Warschauer und Marcel Sommer Sendung: hr-INFO</p>", None),
+        ("<div class='comment-author'><cite>Peter Miller</cite></div>", None),
+        # a bare marker before a line that is no name
+        ("<p>von</p><p>Berlin aus betrachtet</p>", None),
+    ],
+)
+def test_bylines_in_template_markup(http_server: Serve, header: str, expected: str | None) -> None:
+    assert fetch_and_extract(http_server, de_page(header)) == expected

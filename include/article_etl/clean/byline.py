@@ -87,7 +87,8 @@ _MAX_ROLE = 10
 _WORD_BY = re.compile(
     r"^(?:words\s+|reporting\s+|written\s+)?(?:by|von|par|por|door|di|av|af)(?:\s*[:：]\s*|\s+)(.+)$"
     # A label needs its colon: "Author Jane Doe, from Kensington, said …" is a sentence.
-    r"|^(?:text|texte|texto|testo|tekst|autor|autorin|author|auteur)\s*[:：]\s*(.+)$",
+    r"|^(?:text|texte|texto|testo|tekst|autor|autorin|autoren|author|authors|auteur|auteurs|verfasser"
+    r"|autorin/autor|autor/in|autor/-in|autor:in|autor\*in)\s*[:：]\s*(.+)$",
     re.IGNORECASE,
 )
 # Where the names of a Latin byline end: a separator, a date, "on"/"am"/"le" before a date.
@@ -109,6 +110,13 @@ _POSTED_EN = re.compile(
     re.IGNORECASE,
 )
 _MAX_BYLINE = 80
+# Labels of values that are not the article's authors: a source, a picture credit, the editors
+# ("Quelle: sid/dpa", "Bild: SN/APA/KEYSTONE/…", "Redaktion: …"); the Latin-script _STOP_LABEL.
+_WORD_STOP_LABEL = re.compile(
+    r"^(?:quelle|quellen|source|sources|fuente|fonte|bron|kilde|källa|foto|fotos|bild|bilder|photo|photos"
+    r"|image|images|picture|credit|credits|copyright|redaktion|editor|editors|edited by|bearbeitung)\s*[:：]",
+    re.IGNORECASE,
+)
 # "Name (code)" in structured author fields: a newsroom's short desk code or an agency.
 _PAREN_SUFFIX = re.compile(r"(.+?)\s*[(（]([^()（）]{1,40})[)）]")
 _DESK_CODE = re.compile(r"[a-z]{2,5}\.?")
@@ -247,6 +255,29 @@ def _parse_words(text: str) -> list[str]:
     return names
 
 
+# A line that is only a byline's marker: the names follow in the next element ("von" and a link
+# to the author's page; "Autorin/Autor" in a <strong> and the name after it).
+_MARKER_ONLY = re.compile(
+    r"^(?:words\s+|written\s+)?(?:by|von|par|por|door|di|av|af|text|texte|texto|autor|autorin|autoren"
+    r"|author|authors|auteur|auteurs|verfasser|autorin/autor|autor/in|autor/-in|autor:in|autor\*in)\s*[:：]?$",
+    re.IGNORECASE,
+)
+
+
+def is_byline_marker(text: str) -> bool:
+    """Whether ``text`` is only a byline's marker (``von``, ``By:``, ``Autorin/Autor``), no names."""
+    return bool(_MARKER_ONLY.match(normalise_text(text).strip()))
+
+
+def byline_across(marker: str, following: str, sites: Iterable[str] = ()) -> str | None:
+    """The names of a byline split over two lines: a bare marker (``von``, ``By``, ``Autorin/Autor``)
+    and the next line, read as one ``"<marker>: <names>"`` byline; None when ``marker`` is not bare."""
+    marker = normalise_text(marker).strip()
+    if not is_byline_marker(marker):
+        return None
+    return parse_byline(f"{marker.rstrip(':：').strip()}: {following}", sites)
+
+
 def parse_byline(text: str, sites: Iterable[str] = ()) -> str | None:
     """The author names in a byline line, or None when the line names no author.
 
@@ -282,7 +313,11 @@ def author_from_value(value: str, sites: Iterable[str] = ()) -> str | None:
     parsed = parse_byline(value, sites)
     if parsed:
         return parsed
-    if has_photo_credit(value) or re.search(_STOP_LABEL + r"\s*[:：]", value):
+    if (
+        has_photo_credit(value)
+        or re.search(_STOP_LABEL + r"\s*[:：]", value)
+        or _WORD_STOP_LABEL.match(value)
+    ):
         return None
     parts = [p.strip() for p in split_spaced(_NAME_SPLIT, value) if p.strip()]
     parts = [q for p in parts for q in _without_suffix(p)]

@@ -85,6 +85,8 @@ _NOT_NAME_WORDS = _words(
     webmaster home login read more comments comment share follow updated published posted photo
     photos image images video opinion analysis sport sports politics business world local
     international latest related la le les du des et par pour sur avec und mit für über nach bei
+    twitter facebook instagram linkedin youtube tiktok whatsapp telegram pinterest reddit xing
+    threads bluesky mastodon email e-mail mail print rss
     aus der die das ein eine
     """
 )
@@ -249,7 +251,9 @@ def is_placeholder(name: str) -> bool:
 def is_person_or_agency(name: str, sites: Iterable[str] = ()) -> bool:
     """The test every author name passes before it is loaded (see the module docstring)."""
     name = name.strip()
-    if not name or is_placeholder(name) or is_site_name(name, sites):
+    if not name or len(name) > _MAX_NAME:  # longer than any name: refused before the site check
+        return False
+    if is_placeholder(name) or is_site_name(name, sites):
         return False
     if is_agency(name):
         return True
