@@ -175,8 +175,10 @@ def site_names(site_name: str | None, url: str) -> tuple[str, ...]:
     """
     names = [site_name] if site_name and parse_byline(site_name) is None else []
     host = urlsplit(url).hostname or ""
-    labels = [label for label in host.split(".") if label and label not in _HOST_SUFFIXES]
-    if labels:
+    # The last label is the top-level domain ("be", "li", "za" are no site names); then drop the
+    # second-level ones ("co" of co.za) and "www".
+    labels = [label for label in host.split(".")[:-1] if label and label not in _HOST_SUFFIXES]
+    if labels and not host.replace(".", "").isdigit():
         names += [host, labels[-1]]
     return tuple(names)
 
