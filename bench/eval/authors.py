@@ -38,9 +38,9 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from article_etl.clean.names import is_site_name
 from article_etl.encoding import decode_html
 from article_etl.extract import extract_article
-from article_etl.clean.names import is_site_name
 from article_etl.extract.fields import site_names
 from bench.eval.dataset import LabelledPage, load_pages
 from bench.eval.extractors import EXTRACTORS
