@@ -90,6 +90,8 @@ def test_role_words_in_prose_or_non_author_roles_give_no_author(line: str) -> No
         ("Par Jean Dupont et Marie Curie", "Jean Dupont, Marie Curie"),
         ("Por Chus del Pino y Martí Abad", "Chus del Pino, Martí Abad"),
         ("By Miguel A. Herguedas", "Miguel A. Herguedas"),
+        ("By Jane Doe Senior Reporter", "Jane Doe"),
+        ("By Jane Doe, Political Correspondent, and John Roe", "Jane Doe, John Roe"),
     ],
 )
 def test_bylines_of_the_seeds_kinds_are_read(line: str, expected: str) -> None:
@@ -156,6 +158,14 @@ def test_word_bylines_that_are_sentences_or_roles_give_none(line: str) -> None:
         ("Quelle: sid/dpa", (), None),
         ("Foto: Max Mustermann", (), None),
         ("Twitter Facebook", (), None),
+        # job titles after the name are dropped, not the reason to refuse the credit
+        ("Jane Doe, Senior Reporter", (), "Jane Doe"),
+        ("Jane Doe - Senior Reporter", (), "Jane Doe"),
+        ("Jane Doe Senior Reporter", (), "Jane Doe"),
+        ("Max Mustermann (Redakteur)", (), "Max Mustermann"),
+        ("Anne Martin, envoyée spéciale", (), "Anne Martin"),
+        ("Senior Reporter", (), None),
+        ("Anna Editor", (), None),
     ],
 )
 def test_structured_values_are_names_of_a_person_or_agency(

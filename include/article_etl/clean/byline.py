@@ -23,9 +23,11 @@ from article_etl.clean.names import (
     is_han_name,
     is_handle,
     is_hangul_name,
+    is_job_title,
     is_person_or_agency,
     is_prose,
     is_site_name,
+    strip_job_title,
 )
 from article_etl.clean.text import normalise_text, split_spaced
 
@@ -243,9 +245,11 @@ def _parse_words(text: str) -> list[str]:
     names_part = re.sub(r"\s*[(（][^)）]*[)）]\s*$", "", names_part)  # "(dpa)" is read below
     names: list[str] = []
     for part in split_spaced(_NAME_SPLIT, names_part):
-        part = part.strip().strip(",")
+        part = strip_job_title(part.strip().strip(","))
         if part and (is_person_or_agency(part)):
             names.append(part)
+        elif names and is_job_title(part):
+            continue  # "Jane Doe, Political Correspondent, and John Roe": the title of the last name
         elif part and names:
             break  # "Jane Doe, Berlin" / "…, Staff Writers": the names are over
     if names:
@@ -321,6 +325,7 @@ def author_from_value(value: str, sites: Iterable[str] = ()) -> str | None:
         return None
     parts = [p.strip() for p in split_spaced(_NAME_SPLIT, value) if p.strip()]
     parts = [q for p in parts for q in _without_suffix(p)]
+    parts = _without_job_titles(parts)
     names = [p for p in parts if is_person_or_agency(p, sites)]
     if parts and parts[0] not in names and any(is_prose(p) for p in parts if p not in names):
         return None  # "Author Jane Doe, from Kensington, said …": a sentence, not a credit
@@ -338,6 +343,20 @@ def author_from_value(value: str, sites: Iterable[str] = ()) -> str | None:
     return _unique(names)
 
 
+def _without_job_titles(parts: list[str]) -> list[str]:
+    """The parts of an author field with job titles gone: ``["Jane Doe", "Senior Reporter"]`` ->
+    ``["Jane Doe"]``, ``"Jane Doe - Senior Reporter"`` and ``"Jane Doe Senior Reporter"`` -> ``"Jane
+    Doe"``. A title is no name, and was the reason such a credit was refused as a whole."""
+    kept: list[str] = []
+    for part in parts:
+        dashed = re.split(r"\s+[-–—]\s+", part)
+        if len(dashed) == 2 and is_job_title(dashed[1]):
+            part = dashed[0]
+        if not is_job_title(part):
+            kept.append(strip_job_title(part))
+    return kept
+
+
 def _without_suffix(part: str) -> list[str]:
     """``Elena Oberholzer (obe)`` -> the name (a desk code after it is no name); ``Jane Doe (dpa)``
     -> the name and the agency. Anything else in brackets leaves the part as it is."""
@@ -347,7 +366,7 @@ def _without_suffix(part: str) -> list[str]:
     name, inner = match.group(1).strip(), match.group(2).strip()
     if is_agency(inner):
         return [name, inner]
-    return [name] if _DESK_CODE.fullmatch(inner) else [part]
+    return [name] if _DESK_CODE.fullmatch(inner) or is_job_title(inner) else [part]
 
 
 def poster_from_line(line: str, sites: Iterable[str] = ()) -> str | None:

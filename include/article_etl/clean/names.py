@@ -123,6 +123,17 @@ _SECTION_WORDS = re.compile(
     re.IGNORECASE,
 )
 _MAX_NAME = 60
+# The roles among the job-title words below: a title ends in one of these.
+_ROLE_NOUNS = _words(
+    """
+    reporter reporters correspondent correspondents editor editors writer writers journalist
+    journalists columnist contributor photographer producer presenter anchor analyst critic
+    redakteur redakteurin redakteure journalistin korrespondent korrespondentin autor autorin
+    volontär volontärin chefredakteur chefredakteurin reporterin fotograf fotografin
+    journaliste rédacteur rédactrice correspondant correspondante envoyé envoyée
+    periodista redactor redactora corresponsal
+    """
+)
 
 
 def is_agency(name: str) -> bool:
@@ -213,6 +224,45 @@ def is_prose(text: str) -> bool:
         w for w in text.split() if w[:1].islower() and w not in _PARTICLES and re.fullmatch(r"[^\W\d_]+", w)
     ]
     return len(lower) >= 3
+
+
+# Job titles printed after a name ("Jane Doe, Senior Reporter", "Max Mustermann (Redakteur)"):
+# the roles and the words that qualify them. A run of these is a title, never part of a name.
+_JOB_WORDS = _words(
+    """
+    reporter reporters correspondent correspondents editor editors writer writers journalist
+    journalists columnist contributor photographer producer presenter anchor analyst critic
+    redakteur redakteurin redakteure journalistin korrespondent korrespondentin autor autorin
+    volontär volontärin chefredakteur chefredakteurin reporterin fotograf fotografin
+    journaliste rédacteur rédactrice correspondant correspondante envoyé envoyée spécial spéciale
+    periodista redactor redactora corresponsal
+    senior chief deputy associate assistant contributing special staff managing executive head
+    lead political foreign sports business economics science health investigative national
+    international digital local news
+    """
+)
+
+
+def strip_job_title(name: str) -> str:
+    """``Jane Doe Senior Reporter`` -> ``Jane Doe``: a trailing run of job-title words is dropped
+    when it ends in a role and at least two words are left; anything else is returned as is."""
+    words = name.split()
+    end = len(words)
+    while end > 2 and words[end - 1].casefold().strip(".,") in _JOB_WORDS:
+        end -= 1
+    if end == len(words) or words[-1].casefold().strip(".,") not in _ROLE_NOUNS:
+        return name
+    return " ".join(words[:end])
+
+
+def is_job_title(text: str) -> bool:
+    """Whether ``text`` is only a job title (``Senior Reporter``, ``Redakteurin``, ``envoyé spécial``)."""
+    words = [w.casefold().strip(".,") for w in text.split()]
+    return (
+        bool(words)
+        and all(w in _JOB_WORDS for w in words)
+        and words[-1] in _ROLE_NOUNS | {"spécial", "spéciale"}
+    )
 
 
 def is_site_name(name: str, sites: Iterable[str]) -> bool:
