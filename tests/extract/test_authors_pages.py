@@ -259,6 +259,11 @@ def test_json_ld_authors_wherever_the_page_states_them(http_server: Serve, ld: s
             "<meta name='twitter:label2' content='Est. reading time'><meta name='twitter:data2' content='3 Minuten'>",
             "Dieter Kuckelkorn",
         ),
+        (
+            "<meta name='author' content='d.kuckelkorn@example.com'>"
+            "<meta name='twitter:misc:Written by' content='Dieter Kuckelkorn'>",
+            "Dieter Kuckelkorn",
+        ),
         # analytics tags filled from the CMS's author field
         ("<meta name='DCSext.author' content='Madeleine Howell'>", "Madeleine Howell"),
         (

@@ -58,7 +58,8 @@ _AUTHOR_META = (
     "cxenseparse:author",
     "dcsext.author",
 )
-# Twitter's "label1/data1" pairs: ``Written by`` -> ``Dieter Kuckelkorn`` (WordPress SEO plugins).
+# Twitter's "label1/data1" pairs: ``Written by`` -> ``Dieter Kuckelkorn`` (WordPress SEO plugins),
+# also written ``twitter:misc:Written by``.
 _WRITTEN_BY_LABEL = re.compile(r"^(?:written by|author|authors|autor|autorin|von|by)$", re.I)
 
 
@@ -143,7 +144,13 @@ def _meta_authors(root: HtmlElement) -> list[str]:
         key = key.strip().lower()
         if key.startswith("twitter:label") and _WRITTEN_BY_LABEL.match(content.strip()):
             label_key = key.replace("label", "data")
-        elif key in _AUTHOR_META or key == label_key:
+        elif (
+            key in _AUTHOR_META
+            or key == label_key
+            or (
+                key.startswith("twitter:misc:") and _WRITTEN_BY_LABEL.match(key.removeprefix("twitter:misc:"))
+            )
+        ):
             found.append(content.strip())
     return list(dict.fromkeys(found))
 
