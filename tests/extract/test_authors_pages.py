@@ -327,3 +327,26 @@ def de_page(header: str) -> str:
 )
 def test_bylines_in_template_markup(http_server: Serve, header: str, expected: str | None) -> None:
     assert fetch_and_extract(http_server, de_page(header)) == expected
+
+
+@pytest.mark.parametrize(
+    ("lang", "value", "expected"),
+    [
+        ("ja", "松岡大地", "松岡大地"),  # a Japanese name written without a space, in an author field
+        ("ja", "毎日新聞", None),  # the newspaper
+        ("ja", "政治部", None),  # a desk
+        ("zh", "春江花月", None),  # the same shape on a Chinese page is any word: none
+    ],
+)
+def test_japanese_names_without_a_space(
+    http_server: Serve, lang: str, value: str, expected: str | None
+) -> None:
+    text = (
+        "イスラエルとハマスの停戦交渉は最終段階に入ったと関係者が明らかにした。" if lang == "ja" else ZH_PARA
+    )
+    html = (
+        f"<html lang='{lang}'><head><meta charset='utf-8'><title>停戦交渉 | 毎日新聞</title>"
+        f"<meta name='cXenseParse:author' content='{value}'></head>"
+        f"<body><h1>停戦交渉</h1><article><p>{text * 3}</p></article></body></html>"
+    )
+    assert fetch_and_extract(http_server, html) == expected

@@ -170,6 +170,28 @@ def is_japanese_name(name: str) -> bool:
     return not (is_han_name(match.group(1)) and is_han_name(match.group(2)))
 
 
+# A Japanese author field's name written without a space (``松岡大地``): only kanji, 2-5 of them.
+_JA_UNSPACED = re.compile(rf"[{_HAN}]{{2,5}}")
+# Words of a Japanese newspaper's or desk's name rather than a person's.
+_JA_ORG_WORDS = re.compile(r"新聞|編集|記者|通信|放送|電子|報道|部$|局$|社$|版$")
+
+
+def is_japanese_name_unspaced(name: str) -> bool:
+    """A Japanese personal name as author fields of Japanese pages write it: ``松岡大地``.
+
+    Family and given name are not apart, so only the shape is left: 2-5 kanji with none of the
+    particles and section characters of ``_NOT_IN_NAME`` and no newspaper or desk word. Only
+    for pages in Japanese, and only in a field that says "author": in Chinese text the same
+    shape is any word.
+    """
+    return (
+        bool(_JA_UNSPACED.fullmatch(name))
+        and not any(c in _NOT_IN_NAME for c in name)
+        and not _ORG_SUFFIX.search(name)
+        and not _JA_ORG_WORDS.search(name)
+    )
+
+
 def is_hangul_name(name: str) -> bool:
     """A Korean personal name: two to four Hangul syllables (구현모)."""
     return bool(_HANGUL_NAME.fullmatch(name))

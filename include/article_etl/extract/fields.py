@@ -20,7 +20,7 @@ from article_etl.clean.byline import (
     poster_from_line,
 )
 from article_etl.clean.dates import find_date, parse_date
-from article_etl.clean.names import is_handle, is_person_or_agency
+from article_etl.clean.names import is_handle, is_japanese_name_unspaced, is_person_or_agency, is_site_name
 from article_etl.clean.text import cjk_ratio, normalise_text, split_spaced
 from article_etl.extract.titles import POWERED_BY
 from article_etl.extract.tree import HtmlElement, is_element, select_first, strings, text_content
@@ -181,6 +181,17 @@ def site_names(site_name: str | None, url: str) -> tuple[str, ...]:
     if labels and not host.replace(".", "").isdigit():
         names += [host, labels[-1]]
     return tuple(names)
+
+
+def japanese_author(values: Iterable[str], sites: Iterable[str] = ()) -> str | None:
+    """On a Japanese page, the first author-field value that is a name written without a space
+    (``松岡大地``), which ``author_from_value`` cannot tell from a Chinese word out of context."""
+    sites = tuple(sites)
+    for value in values:
+        value = normalise_text(value).strip()
+        if is_japanese_name_unspaced(value) and not is_site_name(value, sites):
+            return value
+    return None
 
 
 def author_from_page(root: HtmlElement, lines: list[str], sites: Iterable[str] = ()) -> str | None:
