@@ -1,9 +1,9 @@
 """Author gate on the Fundus pages (real pages, 181 publishers): few wrong authors, recall kept.
 
-Floors are what ``python -m bench.eval.authors --versus`` measured when they were set (4 wrong of
-212 loaded, all four label disagreements checked by hand; recall 0.79; the harness's author
-accuracy 0.890 on the pages whose label is not the site's own name, trafilatura's 0.864), minus
-0.02. A wrong author is worse than none, so the wrong count is the tight one. Skipped when the
+Floors are what ``python -m bench.eval.authors --versus`` measured when they were set (5 wrong of
+216 loaded, all five label disagreements checked by hand: the page credits an agency or a
+reporter where the label names the site; recall 0.80; the harness's author accuracy 0.904 on the
+pages whose label is not the site's own name, trafilatura's 0.864), minus 0.02. A wrong author is worse than none, so the wrong count is the tight one. Skipped when the
 dataset folder is absent (it is read in place, never copied into the repository).
 """
 
@@ -13,11 +13,11 @@ import pytest
 
 from bench.eval.authors import FUNDUS_DIR, Counts, evaluate, judge, labels_the_site, load_fundus, name_matches
 
-MAX_WRONG = 4
-MIN_RECALL = 0.77
-MIN_LOADED = 205
+MAX_WRONG = 5
+MIN_RECALL = 0.78
+MIN_LOADED = 210
 # Harness accuracy (metrics.author_ok) where the label names a person or an agency.
-MIN_ACCURACY_NOT_SITE = 0.87
+MIN_ACCURACY_NOT_SITE = 0.88
 
 
 def test_judging_names() -> None:

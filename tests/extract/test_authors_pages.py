@@ -266,6 +266,7 @@ def test_json_ld_authors_wherever_the_page_states_them(http_server: Serve, ld: s
         ),
         # analytics tags filled from the CMS's author field
         ("<meta name='DCSext.author' content='Madeleine Howell'>", "Madeleine Howell"),
+        ("<meta name='articleAuthor' content='Anadolu Ajansı'>", "Anadolu Ajansı"),
         (
             "<meta name='twitter:label1' content='Est. reading time'><meta name='twitter:data1' content='3 Minuten'>",
             None,

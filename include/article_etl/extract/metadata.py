@@ -57,6 +57,7 @@ _AUTHOR_META = (
     "sailthru.author",
     "cxenseparse:author",
     "dcsext.author",
+    "articleauthor",
 )
 # Twitter's "label1/data1" pairs: ``Written by`` -> ``Dieter Kuckelkorn`` (WordPress SEO plugins),
 # also written ``twitter:misc:Written by``.
