@@ -90,6 +90,8 @@ def test_role_words_in_prose_or_non_author_roles_give_no_author(line: str) -> No
         ("Par Jean Dupont et Marie Curie", "Jean Dupont, Marie Curie"),
         ("Por Chus del Pino y Martí Abad", "Chus del Pino, Martí Abad"),
         ("By Miguel A. Herguedas", "Miguel A. Herguedas"),
+        ("By Jane Doe Senior Reporter", "Jane Doe"),
+        ("By Jane Doe, Political Correspondent, and John Roe", "Jane Doe, John Roe"),
     ],
 )
 def test_bylines_of_the_seeds_kinds_are_read(line: str, expected: str) -> None:
@@ -146,6 +148,24 @@ def test_word_bylines_that_are_sentences_or_roles_give_none(line: str) -> None:
         ("Nachrichten", (), None),
         ("https://www.facebook.com/stern", (), None),
         ("张三 最新文章", (), None),
+        # a desk code or an agency in brackets after the name (NZZ's "Name (obe)")
+        ("Elena Oberholzer (obe)", (), "Elena Oberholzer"),
+        ("Corina Gall (cog.)", (), "Corina Gall"),
+        ("Jane Doe (dpa)", (), "Jane Doe, dpa"),
+        ("Deutsche Welle (www.dw.com)", ("dw.com",), None),
+        ("Jane Doe (Leiterin der Redaktion)", (), None),
+        # labelled values that are no authors, and share links
+        ("Quelle: sid/dpa", (), None),
+        ("Foto: Max Mustermann", (), None),
+        ("Twitter Facebook", (), None),
+        # job titles after the name are dropped, not the reason to refuse the credit
+        ("Jane Doe, Senior Reporter", (), "Jane Doe"),
+        ("Jane Doe - Senior Reporter", (), "Jane Doe"),
+        ("Jane Doe Senior Reporter", (), "Jane Doe"),
+        ("Max Mustermann (Redakteur)", (), "Max Mustermann"),
+        ("Anne Martin, envoyée spéciale", (), "Anne Martin"),
+        ("Senior Reporter", (), None),
+        ("Anna Editor", (), None),
     ],
 )
 def test_structured_values_are_names_of_a_person_or_agency(

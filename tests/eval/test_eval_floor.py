@@ -70,12 +70,13 @@ def _misses(run: ExtractorRun, field: str) -> str:
 # 0.02 and rounded down. Every language group with five or more pages has a body F1 floor.
 # Where we are BELOW trafilatura these floors guard what we have, they do not claim parity:
 # body F1 de 0.936 vs 0.958, en 0.907 vs 0.960, ja 0.907 vs 0.918, no 0.789 vs 0.835,
-# tr 0.897 vs 0.974, all 0.918 vs 0.951; author 0.67 vs trafilatura's 0.81. We are above both
+# tr 0.897 vs 0.974, all 0.918 vs 0.951; author 0.798 vs trafilatura's 0.814 (0.904 vs 0.864 on the
+# pages whose label is not the site's own name: tests/eval/test_authors_floor.py). We are above both
 # baselines on title (0.73 vs 0.67 and 0.64) and date (0.93 vs 0.74), and on es body F1.
 FUNDUS_BODY_F1 = {"de": 0.91, "en": 0.88, "es": 0.95, "ja": 0.88, "fr": 0.94, "no": 0.76, "tr": 0.87}
 FUNDUS_BODY_F1_ALL = 0.89
 FUNDUS_TITLE_ALL = 0.71
-FUNDUS_AUTHOR_ALL = 0.65
+FUNDUS_AUTHOR_ALL = 0.77
 FUNDUS_DATE_ALL = 0.91
 # Title must stay above both baselines' measured accuracy (trafilatura 0.67, readability 0.64).
 FUNDUS_TITLE_BASELINE = 0.67

@@ -188,3 +188,166 @@ def test_json_ld_authors_are_validated_like_bylines(
         f"</head><body><h1>City expands bus network</h1><article><p>{EN_PARA}</p></article></body></html>"
     )
     assert fetch_and_extract(http_server, html) == expected
+
+
+def ld_page(ld: str, head: str = "") -> str:
+    """An English article whose only author statements are ``ld`` (JSON-LD) and ``head`` (<meta>)."""
+    return (
+        "<html lang='en'><head><meta charset='utf-8'><title>City expands bus network | The Daily Ledger</title>"
+        f"<meta property='og:site_name' content='The Daily Ledger'>{head}"
+        f'<script type="application/ld+json">{ld}</script>'
+        f"</head><body><h1>City expands bus network</h1><article><p>{EN_PARA}</p></article></body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("ld", "expected"),
+    [
+        # a WebPage first, the NewsArticle as its mainEntity (Ippen's sites)
+        (
+            '{"@type": "WebPage", "mainEntity": {"@type": "NewsArticle", "headline": "City expands bus '
+            'network", "author": {"@type": "Person", "name": "Simone Jung"}}}',
+            "Simone Jung",
+        ),
+        # several article objects, only the second one with a byline
+        (
+            '[{"@type": "NewsArticle", "headline": "City expands bus network"},'
+            ' {"@type": "NewsArticle", "author": [{"@type": "Person", "name": "Andrei Kolesnikov"}]}]',
+            "Andrei Kolesnikov",
+        ),
+        # Yoast's @graph: the author is a reference to a Person elsewhere in the graph
+        (
+            '{"@graph": [{"@type": "Article", "author": {"@id": "https://x.example/#/person/1"}},'
+            ' {"@type": "Person", "@id": "https://x.example/#/person/1", "name": "Chuck Ross"}]}',
+            "Chuck Ross",
+        ),
+        # given and family name only
+        (
+            '{"@type": "NewsArticle", "author": [{"@type": "Person", "givenName": "Anna Giulia",'
+            ' "familyName": "Fink"}, {"@type": "Person", "givenName": "Birgit", "familyName": "Baumann"}]}',
+            "Anna Giulia Fink, Birgit Baumann",
+        ),
+        # a live blog's authors; an agency stated as an Organization, but not the publisher
+        (
+            '{"@type": "LiveBlogPosting", "author": [{"@type": "Person", "name": "Paula Steiger"},'
+            ' {"@type": "Organization", "name": "SDA"}, {"@type": "Organization", "name": "Deutsche Welle"}]}',
+            "Paula Steiger, SDA",
+        ),
+    ],
+)
+def test_json_ld_authors_wherever_the_page_states_them(http_server: Serve, ld: str, expected: str) -> None:
+    assert fetch_and_extract(http_server, ld_page(ld)) == expected
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        # one <meta name="author"> per writer
+        (
+            "<meta name='author' content='Lucy Thornton'><meta name='author' content='Tim Hanlon'>",
+            "Lucy Thornton, Tim Hanlon",
+        ),
+        # the first is the newspaper, the second the reporter ("신현주 기자": name and role)
+        (
+            "<meta name='author' content='The Daily Ledger'><meta name='author' content='신현주 기자'>",
+            "신현주",
+        ),
+        # an e-mail as author, the name in the "Written by" label pair of WordPress SEO plugins
+        (
+            "<meta name='author' content='d.kuckelkorn@example.com'>"
+            "<meta name='twitter:label1' content='Written by'><meta name='twitter:data1' content='Dieter Kuckelkorn'>"
+            "<meta name='twitter:label2' content='Est. reading time'><meta name='twitter:data2' content='3 Minuten'>",
+            "Dieter Kuckelkorn",
+        ),
+        (
+            "<meta name='author' content='d.kuckelkorn@example.com'>"
+            "<meta name='twitter:misc:Written by' content='Dieter Kuckelkorn'>",
+            "Dieter Kuckelkorn",
+        ),
+        # analytics tags filled from the CMS's author field
+        ("<meta name='DCSext.author' content='Madeleine Howell'>", "Madeleine Howell"),
+        ("<meta name='articleAuthor' content='Anadolu Ajansı'>", "Anadolu Ajansı"),
+        (
+            "<meta name='twitter:label1' content='Est. reading time'><meta name='twitter:data1' content='3 Minuten'>",
+            None,
+        ),
+    ],
+)
+def test_meta_authors_all_read(http_server: Serve, head: str, expected: str | None) -> None:
+    assert fetch_and_extract(http_server, ld_page('{"@type": "WebSite"}', head)) == expected
+
+
+def test_json_ld_slug_falls_back_to_meta_author(http_server: Serve) -> None:
+    ld = '{"@type": "BlogPosting", "author": {"@type": "Person", "name": "chuck-ross"}}'
+    html = ld_page(ld, "<meta name='author' content='Chuck Ross'>")
+    assert fetch_and_extract(http_server, html) == "Chuck Ross"
+
+
+def de_page(header: str) -> str:
+    """A German article whose only byline is in ``header`` (the markup under the headline)."""
+    return (
+        "<html lang='de'><head><meta charset='utf-8'><title>Stadt erweitert Busnetz - Stadtblatt</title>"
+        "<meta property='og:site_name' content='Stadtblatt'></head><body><h1>Stadt erweitert Busnetz</h1>"
+        f"{header}<article><p>{DE_PARA}</p><p>{DE_PARA}</p></article></body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        # the marker in one element, the names in the next (a link to the author's page)
+        (
+            "<p class='meta-info'>von <a href='/autoren/name/max-kolter'>Dr. Max Kolter</a></p>",
+            "Dr. Max Kolter",
+        ),
+        ("<ul><li><strong>Autorin/Autor</strong> Roman Goncharenko</li></ul>", "Roman Goncharenko"),
+        ("<li><span>von</span> <span class='typo-bold'>Jemima Kelly</span></li>", "Jemima Kelly"),
+        ("<li>Von: <span><a href='/bill-mccarthy'>Bill  MCCARTHY</a>, </span></li>", "Bill MCCARTHY"),
+        # template spellings of byline classes; one name per <span>, no separators
+        (
+            "<ul class='metaInfoAuthorList'><li><a href='/author/nflakin/'>Nathaniel Flakin</a></li></ul>",
+            "Nathaniel Flakin",
+        ),
+        ("<div class='info'><div class='author-2'>Naufal Zuhdi</div></div>", "Naufal Zuhdi"),
+        (
+            "<div class='article-byline'><span>Birgit Baumann</span> <span>Anna Giulia Fink</span>"
+            " <span>Jan Michael Marchart</span></div>",
+            "Birgit Baumann, Anna Giulia Fink, Jan Michael Marchart",
+        ),
+        # not a byline: a picture's credit, a media box, contact links, a source or editors' line
+        ("<div class='bildautor'>Bild: SN/APA/KEYSTONE/CYRIL ZINGARO</div>", None),
+        ("<span class='mediaBox__byline text__byline'>| Roman Warschauer</span>", None),
+        ("<div class='author-contact-wrapper'><a href='#'>Twitter</a> <a href='#'>Facebook</a></div>", None),
+        ("<div class='author-links'>Twitter Facebook</div>", None),
+        ("<div class='backlink__author'>Quelle: sid/dpa</div>", None),
+        ("<p class='text__byline'>Redaktion: Roman Warschauer und Marcel Sommer Sendung: hr-INFO</p>", None),
+        ("<div class='comment-author'><cite>Peter Miller</cite></div>", None),
+        # a bare marker before a line that is no name
+        ("<p>von</p><p>Berlin aus betrachtet</p>", None),
+    ],
+)
+def test_bylines_in_template_markup(http_server: Serve, header: str, expected: str | None) -> None:
+    assert fetch_and_extract(http_server, de_page(header)) == expected
+
+
+@pytest.mark.parametrize(
+    ("lang", "value", "expected"),
+    [
+        ("ja", "松岡大地", "松岡大地"),  # a Japanese name written without a space, in an author field
+        ("ja", "毎日新聞", None),  # the newspaper
+        ("ja", "政治部", None),  # a desk
+        ("zh", "春江花月", None),  # the same shape on a Chinese page is any word: none
+    ],
+)
+def test_japanese_names_without_a_space(
+    http_server: Serve, lang: str, value: str, expected: str | None
+) -> None:
+    text = (
+        "イスラエルとハマスの停戦交渉は最終段階に入ったと関係者が明らかにした。" if lang == "ja" else ZH_PARA
+    )
+    html = (
+        f"<html lang='{lang}'><head><meta charset='utf-8'><title>停戦交渉 | 毎日新聞</title>"
+        f"<meta name='cXenseParse:author' content='{value}'></head>"
+        f"<body><h1>停戦交渉</h1><article><p>{text * 3}</p></article></body></html>"
+    )
+    assert fetch_and_extract(http_server, html) == expected

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from article_etl.config import Selectors
 from article_etl.extract import extract_article
+from article_etl.extract.fields import site_names
 
 PARA = "近年来,端州区城东街道党工委紧紧围绕党建引领基层社会治理,大力发挥基层党组织和党员“两个作用”,推动服务群众的质量与实效不断提升。"
 
@@ -104,3 +105,14 @@ def test_timezone_of_the_source_applies() -> None:
 def test_short_page_falls_back_to_trafilatura_without_crashing() -> None:
     art = extract_article(page(body="<span>短</span>"), "https://x.cn/a")
     assert art.body in (None, "短")
+
+
+def test_site_names_are_the_host_name_not_its_top_level_domain() -> None:
+    # "be", "li", "za" would make every "Be"/"Li" word the site's name
+    assert site_names(None, "https://www.nieuwsblad.be/a") == ("www.nieuwsblad.be", "nieuwsblad")
+    assert site_names("Ilanga News", "https://ilanganews.co.za/a") == (
+        "Ilanga News",
+        "ilanganews.co.za",
+        "ilanganews",
+    )
+    assert site_names(None, "http://127.0.0.1:8000/a") == ()

@@ -23,9 +23,11 @@ from article_etl.clean.names import (
     is_han_name,
     is_handle,
     is_hangul_name,
+    is_job_title,
     is_person_or_agency,
     is_prose,
     is_site_name,
+    strip_job_title,
 )
 from article_etl.clean.text import normalise_text, split_spaced
 
@@ -87,7 +89,8 @@ _MAX_ROLE = 10
 _WORD_BY = re.compile(
     r"^(?:words\s+|reporting\s+|written\s+)?(?:by|von|par|por|door|di|av|af)(?:\s*[:：]\s*|\s+)(.+)$"
     # A label needs its colon: "Author Jane Doe, from Kensington, said …" is a sentence.
-    r"|^(?:text|texte|texto|testo|tekst|autor|autorin|author|auteur)\s*[:：]\s*(.+)$",
+    r"|^(?:text|texte|texto|testo|tekst|autor|autorin|autoren|author|authors|auteur|auteurs|verfasser"
+    r"|autorin/autor|autor/in|autor/-in|autor:in|autor\*in)\s*[:：]\s*(.+)$",
     re.IGNORECASE,
 )
 # Where the names of a Latin byline end: a separator, a date, "on"/"am"/"le" before a date.
@@ -109,6 +112,16 @@ _POSTED_EN = re.compile(
     re.IGNORECASE,
 )
 _MAX_BYLINE = 80
+# Labels of values that are not the article's authors: a source, a picture credit, the editors
+# ("Quelle: sid/dpa", "Bild: SN/APA/KEYSTONE/…", "Redaktion: …"); the Latin-script _STOP_LABEL.
+_WORD_STOP_LABEL = re.compile(
+    r"^(?:quelle|quellen|source|sources|fuente|fonte|bron|kilde|källa|foto|fotos|bild|bilder|photo|photos"
+    r"|image|images|picture|credit|credits|copyright|redaktion|editor|editors|edited by|bearbeitung)\s*[:：]",
+    re.IGNORECASE,
+)
+# "Name (code)" in structured author fields: a newsroom's short desk code or an agency.
+_PAREN_SUFFIX = re.compile(r"(.+?)\s*[(（]([^()（）]{1,40})[)）]")
+_DESK_CODE = re.compile(r"[a-z]{2,5}\.?")
 _MAX_VALUE = 300
 
 
@@ -232,9 +245,11 @@ def _parse_words(text: str) -> list[str]:
     names_part = re.sub(r"\s*[(（][^)）]*[)）]\s*$", "", names_part)  # "(dpa)" is read below
     names: list[str] = []
     for part in split_spaced(_NAME_SPLIT, names_part):
-        part = part.strip().strip(",")
+        part = strip_job_title(part.strip().strip(","))
         if part and (is_person_or_agency(part)):
             names.append(part)
+        elif names and is_job_title(part):
+            continue  # "Jane Doe, Political Correspondent, and John Roe": the title of the last name
         elif part and names:
             break  # "Jane Doe, Berlin" / "…, Staff Writers": the names are over
     if names:
@@ -242,6 +257,29 @@ def _parse_words(text: str) -> list[str]:
         if trailer and is_agency(trailer.group(1).strip()):
             names.append(trailer.group(1).strip())
     return names
+
+
+# A line that is only a byline's marker: the names follow in the next element ("von" and a link
+# to the author's page; "Autorin/Autor" in a <strong> and the name after it).
+_MARKER_ONLY = re.compile(
+    r"^(?:words\s+|written\s+)?(?:by|von|par|por|door|di|av|af|text|texte|texto|autor|autorin|autoren"
+    r"|author|authors|auteur|auteurs|verfasser|autorin/autor|autor/in|autor/-in|autor:in|autor\*in)\s*[:：]?$",
+    re.IGNORECASE,
+)
+
+
+def is_byline_marker(text: str) -> bool:
+    """Whether ``text`` is only a byline's marker (``von``, ``By:``, ``Autorin/Autor``), no names."""
+    return bool(_MARKER_ONLY.match(normalise_text(text).strip()))
+
+
+def byline_across(marker: str, following: str, sites: Iterable[str] = ()) -> str | None:
+    """The names of a byline split over two lines: a bare marker (``von``, ``By``, ``Autorin/Autor``)
+    and the next line, read as one ``"<marker>: <names>"`` byline; None when ``marker`` is not bare."""
+    marker = normalise_text(marker).strip()
+    if not is_byline_marker(marker):
+        return None
+    return parse_byline(f"{marker.rstrip(':：').strip()}: {following}", sites)
 
 
 def parse_byline(text: str, sites: Iterable[str] = ()) -> str | None:
@@ -279,9 +317,15 @@ def author_from_value(value: str, sites: Iterable[str] = ()) -> str | None:
     parsed = parse_byline(value, sites)
     if parsed:
         return parsed
-    if has_photo_credit(value) or re.search(_STOP_LABEL + r"\s*[:：]", value):
+    if (
+        has_photo_credit(value)
+        or re.search(_STOP_LABEL + r"\s*[:：]", value)
+        or _WORD_STOP_LABEL.match(value)
+    ):
         return None
     parts = [p.strip() for p in split_spaced(_NAME_SPLIT, value) if p.strip()]
+    parts = [q for p in parts for q in _without_suffix(p)]
+    parts = _without_job_titles(parts)
     names = [p for p in parts if is_person_or_agency(p, sites)]
     if parts and parts[0] not in names and any(is_prose(p) for p in parts if p not in names):
         return None  # "Author Jane Doe, from Kensington, said …": a sentence, not a credit
@@ -297,6 +341,32 @@ def author_from_value(value: str, sites: Iterable[str] = ()) -> str | None:
         if len(names) != len(value.split()):
             return None  # "张三 最新文章": not a list of names
     return _unique(names)
+
+
+def _without_job_titles(parts: list[str]) -> list[str]:
+    """The parts of an author field with job titles gone: ``["Jane Doe", "Senior Reporter"]`` ->
+    ``["Jane Doe"]``, ``"Jane Doe - Senior Reporter"`` and ``"Jane Doe Senior Reporter"`` -> ``"Jane
+    Doe"``. A title is no name, and was the reason such a credit was refused as a whole."""
+    kept: list[str] = []
+    for part in parts:
+        dashed = re.split(r"\s+[-–—]\s+", part)
+        if len(dashed) == 2 and is_job_title(dashed[1]):
+            part = dashed[0]
+        if not is_job_title(part):
+            kept.append(strip_job_title(part))
+    return kept
+
+
+def _without_suffix(part: str) -> list[str]:
+    """``Elena Oberholzer (obe)`` -> the name (a desk code after it is no name); ``Jane Doe (dpa)``
+    -> the name and the agency. Anything else in brackets leaves the part as it is."""
+    match = _PAREN_SUFFIX.fullmatch(part)
+    if not match:
+        return [part]
+    name, inner = match.group(1).strip(), match.group(2).strip()
+    if is_agency(inner):
+        return [name, inner]
+    return [name] if _DESK_CODE.fullmatch(inner) or is_job_title(inner) else [part]
 
 
 def poster_from_line(line: str, sites: Iterable[str] = ()) -> str | None:

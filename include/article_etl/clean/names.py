@@ -85,6 +85,8 @@ _NOT_NAME_WORDS = _words(
     webmaster home login read more comments comment share follow updated published posted photo
     photos image images video opinion analysis sport sports politics business world local
     international latest related la le les du des et par pour sur avec und mit für über nach bei
+    twitter facebook instagram linkedin youtube tiktok whatsapp telegram pinterest reddit xing
+    threads bluesky mastodon email e-mail mail print rss
     aus der die das ein eine
     """
 )
@@ -121,6 +123,17 @@ _SECTION_WORDS = re.compile(
     re.IGNORECASE,
 )
 _MAX_NAME = 60
+# The roles among the job-title words below: a title ends in one of these.
+_ROLE_NOUNS = _words(
+    """
+    reporter reporters correspondent correspondents editor editors writer writers journalist
+    journalists columnist contributor photographer producer presenter anchor analyst critic
+    redakteur redakteurin redakteure journalistin korrespondent korrespondentin autor autorin
+    volontär volontärin chefredakteur chefredakteurin reporterin fotograf fotografin
+    journaliste rédacteur rédactrice correspondant correspondante envoyé envoyée
+    periodista redactor redactora corresponsal
+    """
+)
 
 
 def is_agency(name: str) -> bool:
@@ -155,6 +168,28 @@ def is_japanese_name(name: str) -> bool:
     if not match or any(c in _NOT_IN_NAME for c in name):
         return False
     return not (is_han_name(match.group(1)) and is_han_name(match.group(2)))
+
+
+# A Japanese author field's name written without a space (``松岡大地``): only kanji, 2-5 of them.
+_JA_UNSPACED = re.compile(rf"[{_HAN}]{{2,5}}")
+# Words of a Japanese newspaper's or desk's name rather than a person's.
+_JA_ORG_WORDS = re.compile(r"新聞|編集|記者|通信|放送|電子|報道|部$|局$|社$|版$")
+
+
+def is_japanese_name_unspaced(name: str) -> bool:
+    """A Japanese personal name as author fields of Japanese pages write it: ``松岡大地``.
+
+    Family and given name are not apart, so only the shape is left: 2-5 kanji with none of the
+    particles and section characters of ``_NOT_IN_NAME`` and no newspaper or desk word. Only
+    for pages in Japanese, and only in a field that says "author": in Chinese text the same
+    shape is any word.
+    """
+    return (
+        bool(_JA_UNSPACED.fullmatch(name))
+        and not any(c in _NOT_IN_NAME for c in name)
+        and not _ORG_SUFFIX.search(name)
+        and not _JA_ORG_WORDS.search(name)
+    )
 
 
 def is_hangul_name(name: str) -> bool:
@@ -213,6 +248,45 @@ def is_prose(text: str) -> bool:
     return len(lower) >= 3
 
 
+# Job titles printed after a name ("Jane Doe, Senior Reporter", "Max Mustermann (Redakteur)"):
+# the roles and the words that qualify them. A run of these is a title, never part of a name.
+_JOB_WORDS = _words(
+    """
+    reporter reporters correspondent correspondents editor editors writer writers journalist
+    journalists columnist contributor photographer producer presenter anchor analyst critic
+    redakteur redakteurin redakteure journalistin korrespondent korrespondentin autor autorin
+    volontär volontärin chefredakteur chefredakteurin reporterin fotograf fotografin
+    journaliste rédacteur rédactrice correspondant correspondante envoyé envoyée spécial spéciale
+    periodista redactor redactora corresponsal
+    senior chief deputy associate assistant contributing special staff managing executive head
+    lead political foreign sports business economics science health investigative national
+    international digital local news
+    """
+)
+
+
+def strip_job_title(name: str) -> str:
+    """``Jane Doe Senior Reporter`` -> ``Jane Doe``: a trailing run of job-title words is dropped
+    when it ends in a role and at least two words are left; anything else is returned as is."""
+    words = name.split()
+    end = len(words)
+    while end > 2 and words[end - 1].casefold().strip(".,") in _JOB_WORDS:
+        end -= 1
+    if end == len(words) or words[-1].casefold().strip(".,") not in _ROLE_NOUNS:
+        return name
+    return " ".join(words[:end])
+
+
+def is_job_title(text: str) -> bool:
+    """Whether ``text`` is only a job title (``Senior Reporter``, ``Redakteurin``, ``envoyé spécial``)."""
+    words = [w.casefold().strip(".,") for w in text.split()]
+    return (
+        bool(words)
+        and all(w in _JOB_WORDS for w in words)
+        and words[-1] in _ROLE_NOUNS | {"spécial", "spéciale"}
+    )
+
+
 def is_site_name(name: str, sites: Iterable[str]) -> bool:
     """Whether ``name`` is the site's own name or host (``LTO`` on lto.de, ``MDR THÜRINGEN`` on MDR).
 
@@ -249,7 +323,9 @@ def is_placeholder(name: str) -> bool:
 def is_person_or_agency(name: str, sites: Iterable[str] = ()) -> bool:
     """The test every author name passes before it is loaded (see the module docstring)."""
     name = name.strip()
-    if not name or is_placeholder(name) or is_site_name(name, sites):
+    if not name or len(name) > _MAX_NAME:  # longer than any name: refused before the site check
+        return False
+    if is_placeholder(name) or is_site_name(name, sites):
         return False
     if is_agency(name):
         return True

@@ -19,6 +19,7 @@ from article_etl.extract.fields import (
     author_from_page,
     detect_lang,
     first_heading,
+    japanese_author,
     meta_lines,
     published_from_page,
     select_text,
@@ -140,9 +141,10 @@ def extract_article(
     selected_author = select_text(root, selectors.author)
     if selected_author is not None:
         author = author_from_value(text_of(selected_author), sites)
-    if author is None:
-        names = [name for value in meta.authors if (name := author_from_value(value, sites))]
-        author = ", ".join(dict.fromkeys(names)) or None
+    for stated in (meta.authors, meta.meta_authors):
+        if author is None:
+            names = [name for value in stated if (name := author_from_value(value, sites))]
+            author = ", ".join(dict.fromkeys(names)) or None
 
     published = None
     published_source: str | None = None
@@ -160,6 +162,8 @@ def extract_article(
         normalise_text(" ".join(text_content(body_of(root), " ")[:_LANG_SAMPLE].split())),
         lang_hint,
     )
+    if author is None and lang == "ja":
+        author = japanese_author(meta.authors + meta.meta_authors, sites)
     # Templates put the byline/date in boxes pruning may remove ("location", "top"), so keep
     # the full page's lines as a fallback for after the pruned page has been searched.
     # (Only its text is kept now; it is split into lines only when the pruned page falls short.)
