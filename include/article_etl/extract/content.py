@@ -14,7 +14,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from article_etl.extract.tree import HtmlElement, body_of, is_element
+from lxml import etree
+
+from article_etl.extract.tree import HtmlElement, body_of, is_element, text_content
 
 BLOCK_TAGS = frozenset(
     [
@@ -132,7 +134,20 @@ _MIN_BLOCK = 12
 _SKIP_TEXT = frozenset({"script", "style", "template"})
 _MAX_LINK_DENSITY = 0.5
 # Widening the chosen container (see ``_widen``): levels looked up, and what the wider one must be.
-_WIDEN_LEVELS = 3
+_WIDEN_LEVELS = 5
+_SHARES = (1.0, 0.5, 1 / 6, 1 / 9, 1 / 12)
+# A sibling of the chosen container joins it with this share of its score (readability's 0.2).
+_SIBLING_SHARE = 0.2
+# A sibling of only prose, at least this long, joins whatever its score (readability's 80).
+_PROSE_BOX_MIN = 80
+_REPEAT_PROBE = 30
+_NOT_LEAD = frozenset(
+    {"figure", "figcaption", "img", "picture", "video", "header", "h1", "ul", "ol", "table"}
+)
+_HAS_MEDIA = etree.XPath(
+    "boolean(.//*[" + " or ".join(f"self::{tag}" for tag in sorted(_NOT_LEAD)) + "]"
+    " or .//@class[contains(., 'caption')])"
+)
 _WIDEN_MAX_LINKS = 0.25
 _WIDEN_MIN_PROSE = 0.75
 
@@ -270,10 +285,19 @@ def _ancestors(tag: HtmlElement, limit: int) -> list[HtmlElement]:
     return chain
 
 
-def best_candidate(root: HtmlElement) -> tuple[HtmlElement | None, list[HtmlElement]]:
-    """The highest-scoring container and any siblings that hold more of the same article."""
+def candidate_scores(
+    root: HtmlElement,
+) -> tuple[dict[HtmlElement, float], dict[HtmlElement, list[int]]]:
+    """Each container's score, and per element [text chars, link chars, prose chars].
+
+    A prose block's score goes to its container and four more ancestors with falling shares
+    (readability.js's 1, 1/2, 1/6, 1/9, 1/12): templates wrap each paragraph in a few <div>s
+    of its own, and the article container still collects all its paragraphs. A positive class
+    name adds at most the container's own score: "headline-text" on one short line is not an
+    article, and must not outweigh the paragraphs that are.
+    """
     scores: dict[HtmlElement, float] = {}
-    stats: dict[HtmlElement, list[int]] = {}  # element -> [text chars, link chars, prose chars]
+    stats: dict[HtmlElement, list[int]] = {}
     for block in text_blocks(body_of(root)):
         prose = len(block.text) >= _MIN_BLOCK and block.link_density <= _MAX_LINK_DENSITY
         for node in _ancestors(block.owner, 30):
@@ -288,30 +312,90 @@ def best_candidate(root: HtmlElement) -> tuple[HtmlElement | None, list[HtmlElem
         start = owner if owner.tag in _TEXT_CONTAINERS else owner.getparent()
         if start is None:
             continue
-        for share, node in zip((1.0, 0.5), _ancestors(start, 2), strict=False):
+        for share, node in zip(_SHARES, _ancestors(start, len(_SHARES)), strict=False):
             scores[node] = scores.get(node, 0.0) + share * _block_score(block)
-    if not scores:
-        return None, []
     final: dict[HtmlElement, float] = {}
     for node, raw in scores.items():
         text_chars, link_chars, _ = stats.get(node, [1, 0, 0])
         density = link_chars / max(text_chars, 1)
-        final[node] = (raw + class_weight(node)) * (1 - density)
+        weight = class_weight(node)
+        final[node] = (raw + min(weight, raw)) * (1 - density)
+    return final, stats
+
+
+def best_candidate(root: HtmlElement) -> tuple[HtmlElement | None, list[HtmlElement]]:
+    """The highest-scoring container and any siblings that hold more of the same article."""
+    final, stats = candidate_scores(root)
+    if not final:
+        return None, []
     best = max(final, key=lambda k: final[k])
-    top = _widen(best, stats)
+    top = _unwrap(_widen(best, stats), stats)
     siblings: list[HtmlElement] = []
-    threshold = max(10.0, final[best] * 0.3)
+    threshold = max(10.0, final[best] * _SIBLING_SHARE)
     parent = top.getparent()
     if parent is not None:
+        lead = _lead_before(top, stats)
         for sibling in parent:
             if (
                 sibling is not top
                 and is_element(sibling)
-                and final.get(sibling, 0.0) >= threshold
+                and (final.get(sibling, 0.0) >= threshold or sibling is lead)
                 and class_weight(sibling) >= 0
             ):
                 siblings.append(sibling)
     return top, siblings
+
+
+def _lead_before(top: HtmlElement, stats: dict[HtmlElement, list[int]]) -> HtmlElement | None:
+    """The sibling right before the chosen container when it is a box of nothing but prose.
+
+    Templates give the lead (preamble, standfirst) its own box before the body text; a long
+    article's body scores so high that a lead of two sentences falls under any share of it.
+    Only the nearest text-holding sibling before the body qualifies (prose boxes elsewhere are
+    as often bios or teasers), and not one with a picture, a caption, a headline or a list in
+    it: that is a photo's caption, the page header with its dateline, or a key-points box. A
+    summary the body repeats stays out.
+    """
+    node = top.getprevious()
+    while node is not None and stats.get(node, [0, 0, 0])[0] == 0:
+        node = node.getprevious()
+    if node is None or node.tag in _NOT_LEAD or _HAS_MEDIA(node):
+        return None
+    text_chars, link_chars, prose_chars = stats.get(node, [0, 0, 0])
+    if (
+        prose_chars >= _PROSE_BOX_MIN
+        and prose_chars == text_chars
+        and link_chars <= _WIDEN_MAX_LINKS * text_chars
+        and not _repeats(node, top)
+    ):
+        return node
+    return None
+
+
+def _repeats(summary: HtmlElement, body: HtmlElement) -> bool:
+    """Whether the body already says the summary's text: an editor's abstract ("核心提示") that
+    repeats the opening paragraph adds nothing. Its longest paragraph's last words are the probe."""
+    longest = max((b.text for b in text_blocks(summary)), key=len, default="")
+    probe = longest[-_REPEAT_PROBE:]
+    return bool(probe) and probe in _SPACE.sub(" ", text_content(body))
+
+
+def _unwrap(top: HtmlElement, stats: dict[HtmlElement, list[int]]) -> HtmlElement:
+    """The outermost wrapper that holds the chosen container's text and nothing more.
+
+    Templates put each part of a split article (before and after an ad slot) in a wrapper of its
+    own; the parts are siblings only at the wrappers' level, where the sibling search must look.
+    """
+    chars = stats.get(top, [0, 0, 0])[0]
+    parent = top.getparent()
+    while (
+        parent is not None
+        and parent.tag not in ("body", "html")
+        and stats.get(parent, [0, 0, 0])[0] == chars
+        and class_weight(parent) >= 0
+    ):
+        top, parent = parent, parent.getparent()
+    return top
 
 
 def _widen(top: HtmlElement, stats: dict[HtmlElement, list[int]]) -> HtmlElement:

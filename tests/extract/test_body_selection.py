@@ -1,0 +1,102 @@
+"""Which part of a page is the article: template shapes that made the scorer pick too little.
+
+Each page is built the way a class of real sites sends it (styled-components class hashes, a
+deals box with an "article-ish" class name, an article split around an ad slot, a lead paragraph
+in its own box), with a sidebar or teaser beside the article so picking the wrong part shows.
+"""
+
+from __future__ import annotations
+
+from article_etl.extract import extract_article
+
+# Ten distinct paragraphs of ordinary English news prose (commas, quotes, no furniture words).
+PARAS = [
+    f"Paragraph {n}: the council met on Tuesday evening, and after a long debate, members agreed "
+    f"to fund the repairs to the old harbour wall, which storms damaged in {2000 + n}, "
+    "said the clerk, who added that work would start in spring."
+    for n in range(10)
+]
+SIDEBAR = (
+    "<aside><ul><li><a href='/a'>Most read: a story</a></li><li><a href='/b'>Another story</a></li>"
+    "</ul></aside>"
+)
+
+
+def page(body: str) -> str:
+    return (
+        "<html lang='en'><head><meta charset='utf-8'><title>Harbour wall to be repaired</title></head>"
+        f"<body><h1>Harbour wall to be repaired</h1>{body}{SIDEBAR}</body></html>"
+    )
+
+
+def body_of(html: str) -> str:
+    return extract_article(html, "https://news.example/harbour").body or ""
+
+
+def test_paragraphs_each_wrapped_in_several_divs_all_come_out() -> None:
+    """CSS-in-JS templates wrap every paragraph in four anonymous <div>s of its own; one long
+    paragraph's wrapper must not win alone."""
+    paras = [*PARAS[:5], PARAS[5] * 3, *PARAS[6:]]
+    wrapped = "".join(
+        f"<div class='sc-a1 xYz'><div class='sc-b2 qQw'><div><div><p>{p}</p></div></div></div></div>"
+        for p in paras
+    )
+    body = body_of(page(f"<div id='main' class='sc-m9 kLm'><article>{wrapped}</article></div>"))
+    for p in PARAS:
+        assert p in body
+    assert "Most read" not in body
+
+
+def test_short_line_with_an_article_class_name_does_not_outweigh_the_article() -> None:
+    """A deals box's heading classed "headline-text" (a positive name) is one line, not the
+    article; the article's sections carry no telling class name at all."""
+    deals = (
+        "<ul class='list-articles'><li><div class='box'>"
+        "<div class='box__headline media__headline-text'>The best deals of the day</div>"
+        "<div class='box__desc'>Daily deals on phones and laptops</div></div></li></ul>"
+    )
+    sections = "".join(
+        f"<section>{''.join(f'<p>{p}</p>' for p in PARAS[i : i + 2])}</section>" for i in (0, 2)
+    )
+    body = body_of(page(f"{deals}<div class='formatted'>{sections}</div>"))
+    for p in PARAS[:4]:
+        assert p in body
+    assert "deals" not in body
+
+
+def test_article_split_around_an_ad_slot_is_read_whole() -> None:
+    """The article's two halves sit in sibling blocks, each with an inner content box; the
+    halves are siblings only at the outer blocks' level."""
+    first = "".join(f"<p>{p}</p>" for p in PARAS[:6])
+    second = "".join(f"<p>{p}</p>" for p in PARAS[6:9])
+    html = page(
+        "<article class='story'>"
+        f"<div class='story-block'><div class='story-block-content'>{first}</div></div>"
+        "<div class='ad-slot'>Advertisement</div>"
+        f"<div class='story-block'><div class='story-block-content'>{second}</div></div>"
+        "<div class='comments'><p>Reader comment: I disagree with the council, it is a waste.</p></div>"
+        "</article>"
+    )
+    body = body_of(html)
+    for p in PARAS[:9]:
+        assert p in body
+    assert "Advertisement" not in body
+    assert "Reader comment" not in body
+
+
+def test_lead_paragraph_in_its_own_box_comes_with_the_body() -> None:
+    """A preamble box beside the body text (both inside the article's inner box) is the lead."""
+    lead = (
+        "The harbour wall, closed since the winter storms, will reopen by summer, officials said. "
+        "Repairs will cost more than first thought, and the town will share the bill with the state."
+    )
+    html = page(
+        "<div class='article__inner'>"
+        f"<div class='article__preamble rich-text'><p>{lead}</p></div>"
+        f"<div class='article__body-text rich-text'>{''.join(f'<p>{p}</p>' for p in PARAS)}</div>"
+        "</div>"
+    )
+    body = body_of(html)
+    assert body.startswith(lead)
+    for p in PARAS:
+        assert p in body
