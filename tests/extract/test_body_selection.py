@@ -100,3 +100,20 @@ def test_lead_paragraph_in_its_own_box_comes_with_the_body() -> None:
     assert body.startswith(lead)
     for p in PARAS:
         assert p in body
+
+
+def test_photo_captions_inside_the_article_stay_out() -> None:
+    """News templates put each photo's caption and credit in <figure><figcaption> between the
+    paragraphs; the caption describes the picture, it is not the article's text."""
+    caption = "The old harbour wall after the storm, seen from the pier, in January. Photo: J. Smith"
+    html = page(
+        "<article><div class='body'>"
+        f"{''.join(f'<p>{p}</p>' for p in PARAS[:4])}"
+        f"<figure><img src='/wall.jpg' alt=''><figcaption>{caption}</figcaption></figure>"
+        f"{''.join(f'<p>{p}</p>' for p in PARAS[4:])}"
+        "</div></article>"
+    )
+    body = body_of(html)
+    for p in PARAS:
+        assert p in body
+    assert "Photo: J. Smith" not in body

@@ -63,7 +63,8 @@ BLOCK_TAGS = frozenset(
         "ul",
     ]
 )
-# Tags whose text is never article text.
+# Tags whose text is never article text (a figcaption describes a photo, not the news: the
+# Fundus labels and ours leave captions out).
 _DROP_TAGS = (
     "script",
     "style",
@@ -75,6 +76,7 @@ _DROP_TAGS = (
     "select",
     "button",
     "input",
+    "figcaption",
 )
 # Landmarks that are furniture by definition (header survives when it holds the headline).
 _DROP_LANDMARKS = frozenset({"nav", "aside", "footer"})
