@@ -117,3 +117,20 @@ def test_photo_captions_inside_the_article_stay_out() -> None:
     for p in PARAS:
         assert p in body
     assert "Photo: J. Smith" not in body
+
+
+def test_endless_scroll_page_gives_its_own_story_not_the_longer_next_one() -> None:
+    """Endless-scroll templates append the next story, headline and all, below the one the URL
+    names; the next one being longer must not make it the article."""
+    own = "".join(f"<p>{p}</p>" for p in PARAS[:4])
+    other = "".join(f"<p>{p.replace('harbour wall', 'ski jump')}</p>" for p in PARAS)
+    html = (
+        "<html lang='en'><head><meta charset='utf-8'><title>Harbour wall to be repaired</title></head><body>"
+        f"<main><article class='entity'><h1>Harbour wall to be repaired</h1><div class='text'>{own}</div></article>"
+        f"<div class='next'><article class='entity'><h1>Ski jump reopens</h1><div class='text'>{other}</div>"
+        "</article></div></main></body></html>"
+    )
+    body = body_of(html)
+    for p in PARAS[:4]:
+        assert p in body
+    assert "ski jump" not in body

@@ -328,10 +328,16 @@ def candidate_scores(
 def best_candidate(root: HtmlElement) -> tuple[HtmlElement | None, list[HtmlElement]]:
     """The highest-scoring container and any siblings that hold more of the same article."""
     final, stats = candidate_scores(root)
+    scope = _first_of_several_articles(root)
+    if scope is not None:
+        inside = {
+            node: score for node, score in final.items() if node is scope or scope in node.iterancestors()
+        }
+        final = inside or final
     if not final:
         return None, []
     best = max(final, key=lambda k: final[k])
-    top = _unwrap(_widen(best, stats), stats)
+    top = _unwrap(_widen(best, stats, scope), stats, scope)
     siblings: list[HtmlElement] = []
     threshold = max(10.0, final[best] * _SIBLING_SHARE)
     parent = top.getparent()
@@ -346,6 +352,20 @@ def best_candidate(root: HtmlElement) -> tuple[HtmlElement | None, list[HtmlElem
             ):
                 siblings.append(sibling)
     return top, siblings
+
+
+def _first_of_several_articles(root: HtmlElement) -> HtmlElement | None:
+    """The first <article> when the page holds several articles, each with its own <h1>.
+
+    Endless-scroll templates append the next stories, headline and all, below the one the URL
+    names; a longer next story must not win. The page's own story comes first.
+    """
+    headed: list[HtmlElement] = []
+    for heading in root.iter("h1"):
+        article = next(heading.iterancestors("article"), None)
+        if article is not None and article not in headed:
+            headed.append(article)
+    return headed[0] if len(headed) >= 2 else None
 
 
 def _lead_before(top: HtmlElement, stats: dict[HtmlElement, list[int]]) -> HtmlElement | None:
@@ -382,7 +402,9 @@ def _repeats(summary: HtmlElement, body: HtmlElement) -> bool:
     return bool(probe) and probe in _SPACE.sub(" ", text_content(body))
 
 
-def _unwrap(top: HtmlElement, stats: dict[HtmlElement, list[int]]) -> HtmlElement:
+def _unwrap(
+    top: HtmlElement, stats: dict[HtmlElement, list[int]], scope: HtmlElement | None = None
+) -> HtmlElement:
     """The outermost wrapper that holds the chosen container's text and nothing more.
 
     Templates put each part of a split article (before and after an ad slot) in a wrapper of its
@@ -392,6 +414,7 @@ def _unwrap(top: HtmlElement, stats: dict[HtmlElement, list[int]]) -> HtmlElemen
     parent = top.getparent()
     while (
         parent is not None
+        and top is not scope
         and parent.tag not in ("body", "html")
         and stats.get(parent, [0, 0, 0])[0] == chars
         and class_weight(parent) >= 0
@@ -400,17 +423,23 @@ def _unwrap(top: HtmlElement, stats: dict[HtmlElement, list[int]]) -> HtmlElemen
     return top
 
 
-def _widen(top: HtmlElement, stats: dict[HtmlElement, list[int]]) -> HtmlElement:
+def _widen(
+    top: HtmlElement, stats: dict[HtmlElement, list[int]], scope: HtmlElement | None = None
+) -> HtmlElement:
     """Climb from the best-scoring container to the ancestor that holds the whole article.
 
     Templates that wrap every paragraph in its own <div> (or section per ad slot) make one
     paragraph's wrapper score highest, and the rest of the article sits in its cousins, not its
     siblings. An ancestor within ``_WIDEN_LEVELS`` that holds at least twice the prose, is mostly
     prose (not link lists or short items) and is not furniture-named is the article; repeat.
+    ``scope`` (when given) is as far as it climbs.
     """
     while True:
         prose = stats.get(top, [0, 0, 0])[2]
-        for node in _ancestors(top, _WIDEN_LEVELS + 1)[1:]:
+        chain = _ancestors(top, _WIDEN_LEVELS + 1)[1:]
+        if scope in chain:  # never out of the page's own story (see _first_of_several_articles)
+            chain = chain[: chain.index(scope) + 1]
+        for node in chain:
             if node.tag in ("body", "html"):
                 return top
             text_chars, link_chars, node_prose = stats.get(node, [0, 0, 0])
