@@ -85,7 +85,8 @@ def test_article_split_around_an_ad_slot_is_read_whole() -> None:
 
 
 def test_lead_paragraph_in_its_own_box_comes_with_the_body() -> None:
-    """A preamble box beside the body text (both inside the article's inner box) is the lead."""
+    """A preamble box beside the body text (both inside the article's inner box) is the lead,
+    also with a bar of share links between them."""
     lead = (
         "The harbour wall, closed since the winter storms, will reopen by summer, officials said. "
         "Repairs will cost more than first thought, and the town will share the bill with the state."
@@ -93,6 +94,7 @@ def test_lead_paragraph_in_its_own_box_comes_with_the_body() -> None:
     html = page(
         "<div class='article__inner'>"
         f"<div class='article__preamble rich-text'><p>{lead}</p></div>"
+        "<div class='overlay'><a href='/fb'>Facebook</a> <a href='/x'>X</a> <a href='/in'>LinkedIn</a></div>"
         f"<div class='article__body-text rich-text'>{''.join(f'<p>{p}</p>' for p in PARAS)}</div>"
         "</div>"
     )

@@ -373,13 +373,13 @@ def _lead_before(top: HtmlElement, stats: dict[HtmlElement, list[int]]) -> HtmlE
 
     Templates give the lead (preamble, standfirst) its own box before the body text; a long
     article's body scores so high that a lead of two sentences falls under any share of it.
-    Only the nearest text-holding sibling before the body qualifies (prose boxes elsewhere are
+    Only the nearest sibling with prose before the body qualifies (prose boxes elsewhere are
     as often bios or teasers), and not one with a picture, a caption, a headline or a list in
     it: that is a photo's caption, the page header with its dateline, or a key-points box. A
     summary the body repeats stays out.
     """
     node = top.getprevious()
-    while node is not None and stats.get(node, [0, 0, 0])[0] == 0:
+    while node is not None and stats.get(node, [0, 0, 0])[2] == 0:  # no prose: a share bar, a gap
         node = node.getprevious()
     if node is None or node.tag in _NOT_LEAD or _HAS_MEDIA(node):
         return None
