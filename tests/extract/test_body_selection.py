@@ -136,3 +136,26 @@ def test_endless_scroll_page_gives_its_own_story_not_the_longer_next_one() -> No
     for p in PARAS[:4]:
         assert p in body
     assert "ski jump" not in body
+
+
+def test_related_stories_box_between_paragraphs_does_not_end_the_article() -> None:
+    """A "Related articles" box of teaser links between two paragraphs: its heading goes with
+    its links, and the article goes on after it. The same heading after the last paragraph
+    still ends the article (the cleaning pass cuts the tail there)."""
+    box = (
+        "<div class='inline-box'><h4>RELATED ARTICLES</h4>"
+        "<a href='/1'>Storms close three bridges in the north</a>"
+        "<a href='/2'>Harbour festival cancelled after flooding</a></div>"
+    )
+    first = "".join(f"<p>{p}</p>" for p in PARAS[:4])
+    rest = "".join(f"<p>{p}</p>" for p in PARAS[4:])
+    body = body_of(page(f"<article><div class='body'>{first}{box}{rest}</div></article>"))
+    for p in PARAS:
+        assert p in body
+    assert "RELATED" not in body
+    assert "festival" not in body
+    tail = body_of(
+        page(f"<article><div class='body'>{first}{rest}{box}<p>{PARAS[0][:60]} teaser</p></div></article>")
+    )
+    assert "RELATED" not in tail
+    assert "teaser" not in tail

@@ -143,6 +143,11 @@ _SIBLING_SHARE = 0.2
 # A sibling of only prose, at least this long, joins whatever its score (readability's 80).
 _PROSE_BOX_MIN = 80
 _REPEAT_PROBE = 30
+# A link list's heading is a short line; the article goes on below the list when this many
+# paragraphs of article length follow it.
+_LIST_HEADING = 30
+_ARTICLE_PARAGRAPH = 150
+_RESUME_PARAGRAPHS = 2
 _NOT_LEAD = frozenset(
     {"figure", "figcaption", "img", "picture", "video", "header", "h1", "ul", "ol", "table"}
 )
@@ -456,13 +461,26 @@ def _widen(
 
 
 def content_paragraphs(nodes: list[HtmlElement]) -> list[str]:
-    """Paragraph texts of the chosen nodes in document order, without link lists."""
+    """Paragraph texts of the chosen nodes in document order, without link lists.
+
+    A link list's own heading ("Related stories", "Trending", "相关新闻") goes with it when the
+    article goes on below the list: a box of teasers between two paragraphs. At the end of the
+    article the heading stays, so the cleaning pass still cuts the tail there.
+    """
+    blocks = [block for node in nodes for block in text_blocks(node)]
+    long_after = [0] * (len(blocks) + 1)  # article-length paragraphs from block i on
+    for i in range(len(blocks) - 1, -1, -1):
+        long_after[i] = long_after[i + 1] + (len(blocks[i].text) >= _ARTICLE_PARAGRAPH)
     paragraphs: list[str] = []
-    for node in nodes:
-        for block in text_blocks(node):
-            if block.link_density > _MAX_LINK_DENSITY and len(block.text) < 200:
-                continue
-            paragraphs.append(block.text)
+    heading: int | None = None  # index in ``paragraphs`` of a short line that may head a list
+    for i, block in enumerate(blocks):
+        if block.link_density > _MAX_LINK_DENSITY and len(block.text) < 200:
+            if heading is not None and long_after[i] >= _RESUME_PARAGRAPHS:
+                del paragraphs[heading]
+            heading = None
+            continue
+        heading = len(paragraphs) if len(block.text) <= _LIST_HEADING else None
+        paragraphs.append(block.text)
     return paragraphs
 
 
