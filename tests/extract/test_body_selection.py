@@ -159,3 +159,13 @@ def test_related_stories_box_between_paragraphs_does_not_end_the_article() -> No
     )
     assert "RELATED" not in tail
     assert "teaser" not in tail
+
+
+def test_heading_of_a_link_list_at_the_very_end_goes_with_it() -> None:
+    """ "Latest in Society" and its links after the last paragraph: nothing of it is text."""
+    links = "<div><a href='/1'>Storms close three bridges</a> <a href='/2'>Festival cancelled</a></div>"
+    html = page(
+        f"<article>{''.join(f'<p>{p}</p>' for p in PARAS)}<h3>Latest in Society</h3>{links}</article>"
+    )
+    body = body_of(html)
+    assert body.endswith(PARAS[-1])

@@ -464,24 +464,30 @@ def content_paragraphs(nodes: list[HtmlElement]) -> list[str]:
     """Paragraph texts of the chosen nodes in document order, without link lists.
 
     A link list's own heading ("Related stories", "Trending", "相关新闻") goes with it when the
-    article goes on below the list: a box of teasers between two paragraphs. At the end of the
-    article the heading stays, so the cleaning pass still cuts the tail there.
+    article goes on below the list (a box of teasers between two paragraphs) or when nothing but
+    link lists follows. Otherwise the heading stays, so the cleaning pass cuts the tail there.
     """
     blocks = [block for node in nodes for block in text_blocks(node)]
     long_after = [0] * (len(blocks) + 1)  # article-length paragraphs from block i on
+    kept_after = [0] * (len(blocks) + 1)  # blocks that are not link lists, from block i on
     for i in range(len(blocks) - 1, -1, -1):
         long_after[i] = long_after[i + 1] + (len(blocks[i].text) >= _ARTICLE_PARAGRAPH)
+        kept_after[i] = kept_after[i + 1] + (not _is_link_list(blocks[i]))
     paragraphs: list[str] = []
     heading: int | None = None  # index in ``paragraphs`` of a short line that may head a list
     for i, block in enumerate(blocks):
-        if block.link_density > _MAX_LINK_DENSITY and len(block.text) < 200:
-            if heading is not None and long_after[i] >= _RESUME_PARAGRAPHS:
+        if _is_link_list(block):
+            if heading is not None and (long_after[i] >= _RESUME_PARAGRAPHS or kept_after[i] == 0):
                 del paragraphs[heading]
             heading = None
             continue
         heading = len(paragraphs) if len(block.text) <= _LIST_HEADING else None
         paragraphs.append(block.text)
     return paragraphs
+
+
+def _is_link_list(block: Block) -> bool:
+    return block.link_density > _MAX_LINK_DENSITY and len(block.text) < 200
 
 
 def main_content(root: HtmlElement) -> list[str]:
