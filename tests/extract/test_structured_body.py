@@ -88,3 +88,12 @@ def test_an_article_body_escaped_once_is_unescaped_and_used() -> None:
     """Escaping articleBody once, as if it were markup, is common ("Brighton &amp; Hove")."""
     once = " ".join(PARAS).replace("\u2014", "&mdash;").replace(" and ", " &amp; ")
     assert extract(served_page(once)) == " ".join(PARAS).replace(" and ", " & ")
+
+
+def test_markup_inside_an_article_body_is_reduced_to_text() -> None:
+    """Some CMSs put the body's HTML in articleBody; the tags are not text."""
+    marked = "".join(f"<p><strong>{p.split(' ', 1)[0]}</strong> {p.split(' ', 1)[1]}</p>" for p in PARAS)
+    body = extract(served_page(marked))
+    assert body is not None
+    assert "<" not in body
+    assert body.split("\n\n") == PARAS

@@ -20,6 +20,10 @@ _MOJIBAKE = re.compile("â€|â[\x80-\x9f]|Ã[\x80-\xbf]|Â[\x80-\xbf]")
 # HTML character references left after one unescape: the CMS escaped the body twice
 # ("&amp;ccedil;" for "ç"), and usually dropped other characters (apostrophes) on the same path.
 _ESCAPED = re.compile(r"&(?:amp;)*(?:[A-Za-z][A-Za-z0-9]{1,7}|#[0-9]{2,6}|#[xX][0-9A-Fa-f]{2,5});")
+# Markup inside articleBody: a tag, a paragraph's end, and elements whose text is never shown.
+_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+_BLOCK_END = re.compile(r"</(?:p|div|h[1-6]|li|blockquote)\s*>|<br\s*/?>", re.IGNORECASE)
+_INVISIBLE = re.compile(r"<(script|style|svg)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 # Control characters no article contains (tab and newlines are layout).
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # Words (lower-cased) and, for scripts without spaces, single CJK/kana/hangul characters.
@@ -30,8 +34,13 @@ MIN_AGREEMENT = 0.6
 
 
 def plain_text(structured: str) -> str:
-    """``articleBody`` with one level of HTML escaping undone (``&amp;`` -> ``&``)."""
-    return html.unescape(structured) if "&" in structured else structured
+    """``articleBody`` as text: one level of HTML escaping undone (``&amp;`` -> ``&``), and
+    markup some sites put in it (``<p>``, ``<strong>``, links) reduced to its text, one line
+    per paragraph."""
+    text = html.unescape(structured) if "&" in structured else structured
+    if "<" in text and _TAG.search(text):
+        text = _TAG.sub("", _BLOCK_END.sub("\n", _INVISIBLE.sub("", text)))
+    return text
 
 
 def is_clean(text: str) -> bool:
