@@ -169,3 +169,22 @@ def test_heading_of_a_link_list_at_the_very_end_goes_with_it() -> None:
     )
     body = body_of(html)
     assert body.endswith(PARAS[-1])
+
+
+def test_article_blocks_with_a_furniture_like_layout_class_are_kept() -> None:
+    """A layout grid named "sidebar-grid" splits the article into repeated blocks of one class
+    between ad slots; the first holds the headline, and its later siblings are the article too."""
+    block = "<div class='sidebar-grid__container'><div class='sidebar-grid__content'>{}</div></div>"
+    first = "<h1>Harbour wall to be repaired</h1>" + "".join(f"<p>{p}</p>" for p in PARAS[:4])
+    second = "".join(f"<p>{p}</p>" for p in PARAS[4:])
+    html = (
+        "<html lang='en'><head><meta charset='utf-8'><title>Harbour wall to be repaired</title></head><body>"
+        f"<article><div class='sidebar-grid'>{block.format(first)}"
+        "<div class='ad-slot'>Advertisement</div>"
+        f"{block.format(second)}<aside class='sidebar'><a href='/x'>Most read: a story</a></aside>"
+        f"</div></article>{SIDEBAR}</body></html>"
+    )
+    body = body_of(html)
+    for p in PARAS:
+        assert p in body
+    assert "Most read" not in body

@@ -191,13 +191,13 @@ def prune(root: HtmlElement) -> None:
     """Remove what is never the article: scripts, landmarks, furniture-named elements.
 
     One depth-first pass that does not descend into removed subtrees. Containers of an <h1>
-    survive a furniture-like name, since templates wrap the headline in "header"/"top" boxes.
+    survive a furniture-like name, since templates wrap the headline in "header"/"top" boxes,
+    and so do elements of the same class as one of them (the article's later blocks).
     The pass keeps its own stack: unclosed <div>/<font> tags nest thousands deep, past Python's
     recursion limit. ``drop_tree`` keeps the removed element's tail text where it was.
     """
-    holds_h1: set[HtmlElement] = set()
-    for heading in root.iter("h1"):
-        holds_h1.update(_ancestors(heading, 100))
+    holds_h1 = _headline_containers(root)
+    article_classes = _classes(holds_h1)
 
     stack = [iter(list(root))]
     while stack:
@@ -211,6 +211,7 @@ def prune(root: HtmlElement) -> None:
                 or name in _DROP_LANDMARKS
                 or (
                     child not in holds_h1
+                    and child.get("class") not in article_classes
                     and name not in ("html", "body")
                     and (name == "header" or class_weight(child) < 0)
                 )
@@ -218,6 +219,25 @@ def prune(root: HtmlElement) -> None:
                 child.drop_tree()
             else:
                 stack.append(iter(list(child)))
+
+
+def _headline_containers(root: HtmlElement) -> set[HtmlElement]:
+    """Every element that holds an <h1>."""
+    holds_h1: set[HtmlElement] = set()
+    for heading in root.iter("h1"):
+        holds_h1.update(_ancestors(heading, 100))
+    return holds_h1
+
+
+def _classes(nodes: set[HtmlElement]) -> frozenset[str]:
+    """The class attributes of the headline's containers: an article split into repeated blocks
+    of one class (a stretch between two ad slots each) is the article whatever the class name
+    says ("sidebar-grid__container"), so these never count as furniture."""
+    return frozenset(cls for node in nodes if (cls := node.get("class")))
+
+
+def _furniture(node: HtmlElement, article_classes: frozenset[str]) -> bool:
+    return class_weight(node) < 0 and node.get("class") not in article_classes
 
 
 def text_blocks(root: HtmlElement) -> list[Block]:
@@ -322,10 +342,13 @@ def candidate_scores(
         for share, node in zip(_SHARES, _ancestors(start, len(_SHARES)), strict=False):
             scores[node] = scores.get(node, 0.0) + share * _block_score(block)
     final: dict[HtmlElement, float] = {}
+    article_classes = _classes(_headline_containers(root))
     for node, raw in scores.items():
         text_chars, link_chars, _ = stats.get(node, [1, 0, 0])
         density = link_chars / max(text_chars, 1)
         weight = class_weight(node)
+        if weight < 0 and node.get("class") in article_classes:
+            weight = 0  # the article's own repeated blocks (see ``_classes``)
         final[node] = (raw + min(weight, raw)) * (1 - density)
     return final, stats
 
@@ -342,7 +365,8 @@ def best_candidate(root: HtmlElement) -> tuple[HtmlElement | None, list[HtmlElem
     if not final:
         return None, []
     best = max(final, key=lambda k: final[k])
-    top = _unwrap(_widen(best, stats, scope), stats, scope)
+    article_classes = _classes(_headline_containers(root))
+    top = _unwrap(_widen(best, stats, scope, article_classes), stats, scope, article_classes)
     siblings: list[HtmlElement] = []
     threshold = max(10.0, final[best] * _SIBLING_SHARE)
     parent = top.getparent()
@@ -353,7 +377,7 @@ def best_candidate(root: HtmlElement) -> tuple[HtmlElement | None, list[HtmlElem
                 sibling is not top
                 and is_element(sibling)
                 and (final.get(sibling, 0.0) >= threshold or sibling is lead)
-                and class_weight(sibling) >= 0
+                and not _furniture(sibling, article_classes)
             ):
                 siblings.append(sibling)
     return top, siblings
@@ -408,7 +432,10 @@ def _repeats(summary: HtmlElement, body: HtmlElement) -> bool:
 
 
 def _unwrap(
-    top: HtmlElement, stats: dict[HtmlElement, list[int]], scope: HtmlElement | None = None
+    top: HtmlElement,
+    stats: dict[HtmlElement, list[int]],
+    scope: HtmlElement | None = None,
+    article_classes: frozenset[str] = frozenset(),
 ) -> HtmlElement:
     """The outermost wrapper that holds the chosen container's text and nothing more.
 
@@ -422,14 +449,17 @@ def _unwrap(
         and top is not scope
         and parent.tag not in ("body", "html")
         and stats.get(parent, [0, 0, 0])[0] == chars
-        and class_weight(parent) >= 0
+        and not _furniture(parent, article_classes)
     ):
         top, parent = parent, parent.getparent()
     return top
 
 
 def _widen(
-    top: HtmlElement, stats: dict[HtmlElement, list[int]], scope: HtmlElement | None = None
+    top: HtmlElement,
+    stats: dict[HtmlElement, list[int]],
+    scope: HtmlElement | None = None,
+    article_classes: frozenset[str] = frozenset(),
 ) -> HtmlElement:
     """Climb from the best-scoring container to the ancestor that holds the whole article.
 
@@ -452,7 +482,7 @@ def _widen(
                 node_prose >= 2 * max(prose, 1)
                 and link_chars <= _WIDEN_MAX_LINKS * text_chars
                 and node_prose >= _WIDEN_MIN_PROSE * text_chars
-                and class_weight(node) >= 0
+                and not _furniture(node, article_classes)
             ):
                 top = node
                 break
