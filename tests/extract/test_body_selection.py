@@ -188,3 +188,18 @@ def test_article_blocks_with_a_furniture_like_layout_class_are_kept() -> None:
     for p in PARAS:
         assert p in body
     assert "Most read" not in body
+
+
+def test_day_month_year_stamp_lines_in_the_article_box_stay_out() -> None:
+    """German and Swiss templates print "Stand: 28.04.2023 16:11 Uhr" / "Publiziert: 01.07.2023,
+    11:16" inside the article box; a sentence that mentions such a date stays."""
+    dated = "Am 28.04.2023 kam es zu einem Unfall auf der Autobahn, sagte die Polizei am Abend."
+    html = page(
+        "<article><div class='body'><p>Stand: 28.04.2023 16:11 Uhr</p>"
+        f"{''.join(f'<p>{p}</p>' for p in PARAS[:5])}<p>{dated}</p>"
+        "<p>Publiziert: 01.07.2023, 11:16</p></div></article>"
+    )
+    body = body_of(html)
+    assert "Stand" not in body
+    assert "Publiziert" not in body
+    assert dated in body
