@@ -6,7 +6,7 @@ import json
 
 from article_etl.encoding import decode_html
 from article_etl.extract import extract_article
-from article_etl.extract.structured import agrees_with_page, is_clean, usable_article_body
+from article_etl.extract.structured import agrees_with_page, is_clean, plain_text, usable_article_body
 
 PARAS = [
     "The county council said on Tuesday \u2014 after a long debate \u2014 that it would keep investing in rural roads.",
@@ -70,3 +70,30 @@ def test_the_checks_themselves() -> None:
     assert agrees_with_page("城东街道推进基层治理", "<p>城东街道推进基层治理工作</p>")
     assert not agrees_with_page("完全不同的内容", "城东街道推进基层治理")
     assert not usable_article_body("", "anything")
+
+
+def test_an_article_body_escaped_twice_loses_to_the_page() -> None:
+    """Some CMSs HTML-escape articleBody twice, so "ç" arrives as the text "&amp;ccedil;"."""
+    escaped = "\n\n".join(PARAS).replace("\u2014", "&amp;mdash;").replace("months", "m&amp;#111;nths")
+    body = extract(served_page(escaped))
+    assert body is not None
+    assert "&" not in body
+    assert "\u2014" in body
+    assert not is_clean(plain_text("il&amp;ccedil;elerinde"))
+    assert not is_clean(plain_text("caf&amp;#233;"))
+    assert is_clean(plain_text("AT&amp;T and B&Q; Q&A, caf&#233;"))
+
+
+def test_an_article_body_escaped_once_is_unescaped_and_used() -> None:
+    """Escaping articleBody once, as if it were markup, is common ("Brighton &amp; Hove")."""
+    once = " ".join(PARAS).replace("\u2014", "&mdash;").replace(" and ", " &amp; ")
+    assert extract(served_page(once)) == " ".join(PARAS).replace(" and ", " & ")
+
+
+def test_markup_inside_an_article_body_is_reduced_to_text() -> None:
+    """Some CMSs put the body's HTML in articleBody; the tags are not text."""
+    marked = "".join(f"<p><strong>{p.split(' ', 1)[0]}</strong> {p.split(' ', 1)[1]}</p>" for p in PARAS)
+    body = extract(served_page(marked))
+    assert body is not None
+    assert "<" not in body
+    assert body.split("\n\n") == PARAS

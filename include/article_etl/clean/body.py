@@ -8,6 +8,8 @@ paragraph, and bylines are dropped before the join so they cannot start a "conti
 
 from __future__ import annotations
 
+import re
+
 from article_etl.clean.boilerplate import is_boilerplate, is_tail_marker
 from article_etl.clean.byline import is_byline_line, photo_credit_start
 from article_etl.clean.dates import find_date
@@ -19,13 +21,18 @@ _MAX_CAPTION = 30
 # before that is a menu item at the top of the page.
 _MIN_TEXT_BEFORE_TAIL = 80
 _MAX_DATE_LINE = 60
+# Day.month.year stamps ("Stand: 28.04.2023 16:11 Uhr", "Publiziert: 01.07.2023, 11:16"), which
+# European sites print above or below the article; only for recognising a stamp line here.
+_DOTTED_DATE = re.compile(
+    r"(?<![\d.])\d{1,2}\.\d{1,2}\.(?:\d{4}|\d{2})(?:,?\s+\d{1,2}[:.]\d{2}(?:\s*Uhr)?)?(?![\d.])"
+)
 
 
 def _is_date_line(line: str) -> bool:
     """A short line that is a date/time stamp (with maybe a source label), not a sentence."""
     if len(line) > _MAX_DATE_LINE:
         return False  # checked first: a date search over a long paragraph is wasted
-    match = find_date(line)
+    match = find_date(line) or _DOTTED_DATE.search(line)
     if match is None:
         return False
     rest = (line[: match.start()] + line[match.end() :]).strip()

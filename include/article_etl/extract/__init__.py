@@ -32,7 +32,7 @@ from article_etl.extract.fields import (
 )
 from article_etl.extract.forum import first_post
 from article_etl.extract.metadata import PageMetadata, read_metadata
-from article_etl.extract.structured import usable_article_body
+from article_etl.extract.structured import plain_text, usable_article_body
 from article_etl.extract.titles import TitleCandidate, choose_title
 from article_etl.extract.tree import HtmlElement, body_of, parse, text_content
 
@@ -87,8 +87,9 @@ def _body(
     if post is not None:  # a forum thread: the article is the opening post, not the replies
         return clean_body("\n".join(b.text for b in text_blocks(post)), lang)
     page = clean_body("\n".join(main_content(root)), lang)
-    if meta.body and usable_article_body(meta.body, page_text):
-        structured = clean_body(meta.body, lang)
+    article_body = plain_text(meta.body) if meta.body else None
+    if article_body and usable_article_body(article_body, page_text):
+        structured = clean_body(article_body, lang)
         if len(structured) >= _ARTICLE_BODY_MIN_SHARE * len(page):
             return structured
     if len(page) < _FALLBACK_BELOW:

@@ -14,7 +14,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from article_etl.extract.tree import HtmlElement, body_of, is_element
+from lxml import etree
+
+from article_etl.extract.tree import HtmlElement, body_of, is_element, text_content
 
 BLOCK_TAGS = frozenset(
     [
@@ -61,7 +63,8 @@ BLOCK_TAGS = frozenset(
         "ul",
     ]
 )
-# Tags whose text is never article text.
+# Tags whose text is never article text (a figcaption describes a photo, not the news: the
+# Fundus labels and ours leave captions out).
 _DROP_TAGS = (
     "script",
     "style",
@@ -73,6 +76,7 @@ _DROP_TAGS = (
     "select",
     "button",
     "input",
+    "figcaption",
 )
 # Landmarks that are furniture by definition (header survives when it holds the headline).
 _DROP_LANDMARKS = frozenset({"nav", "aside", "footer"})
@@ -132,7 +136,25 @@ _MIN_BLOCK = 12
 _SKIP_TEXT = frozenset({"script", "style", "template"})
 _MAX_LINK_DENSITY = 0.5
 # Widening the chosen container (see ``_widen``): levels looked up, and what the wider one must be.
-_WIDEN_LEVELS = 3
+_WIDEN_LEVELS = 5
+_SHARES = (1.0, 0.5, 1 / 6, 1 / 9, 1 / 12)
+# A sibling of the chosen container joins it with this share of its score (readability's 0.2).
+_SIBLING_SHARE = 0.2
+# A sibling of only prose, at least this long, joins whatever its score (readability's 80).
+_PROSE_BOX_MIN = 80
+_REPEAT_PROBE = 30
+# A link list's heading is a short line; the article goes on below the list when this many
+# paragraphs of article length follow it.
+_LIST_HEADING = 30
+_ARTICLE_PARAGRAPH = 150
+_RESUME_PARAGRAPHS = 2
+_NOT_LEAD = frozenset(
+    {"figure", "figcaption", "img", "picture", "video", "header", "h1", "ul", "ol", "table"}
+)
+_HAS_MEDIA = etree.XPath(
+    "boolean(.//*[" + " or ".join(f"self::{tag}" for tag in sorted(_NOT_LEAD)) + "]"
+    " or .//@class[contains(., 'caption')])"
+)
 _WIDEN_MAX_LINKS = 0.25
 _WIDEN_MIN_PROSE = 0.75
 
@@ -169,13 +191,13 @@ def prune(root: HtmlElement) -> None:
     """Remove what is never the article: scripts, landmarks, furniture-named elements.
 
     One depth-first pass that does not descend into removed subtrees. Containers of an <h1>
-    survive a furniture-like name, since templates wrap the headline in "header"/"top" boxes.
+    survive a furniture-like name, since templates wrap the headline in "header"/"top" boxes,
+    and so do elements of the same class as one of them (the article's later blocks).
     The pass keeps its own stack: unclosed <div>/<font> tags nest thousands deep, past Python's
     recursion limit. ``drop_tree`` keeps the removed element's tail text where it was.
     """
-    holds_h1: set[HtmlElement] = set()
-    for heading in root.iter("h1"):
-        holds_h1.update(_ancestors(heading, 100))
+    holds_h1 = _headline_containers(root)
+    article_classes = _classes(holds_h1)
 
     stack = [iter(list(root))]
     while stack:
@@ -189,6 +211,7 @@ def prune(root: HtmlElement) -> None:
                 or name in _DROP_LANDMARKS
                 or (
                     child not in holds_h1
+                    and child.get("class") not in article_classes
                     and name not in ("html", "body")
                     and (name == "header" or class_weight(child) < 0)
                 )
@@ -196,6 +219,25 @@ def prune(root: HtmlElement) -> None:
                 child.drop_tree()
             else:
                 stack.append(iter(list(child)))
+
+
+def _headline_containers(root: HtmlElement) -> set[HtmlElement]:
+    """Every element that holds an <h1>."""
+    holds_h1: set[HtmlElement] = set()
+    for heading in root.iter("h1"):
+        holds_h1.update(_ancestors(heading, 100))
+    return holds_h1
+
+
+def _classes(nodes: set[HtmlElement]) -> frozenset[str]:
+    """The class attributes of the headline's containers: an article split into repeated blocks
+    of one class (a stretch between two ad slots each) is the article whatever the class name
+    says ("sidebar-grid__container"), so these never count as furniture."""
+    return frozenset(cls for node in nodes if (cls := node.get("class")))
+
+
+def _furniture(node: HtmlElement, article_classes: frozenset[str]) -> bool:
+    return class_weight(node) < 0 and node.get("class") not in article_classes
 
 
 def text_blocks(root: HtmlElement) -> list[Block]:
@@ -270,10 +312,19 @@ def _ancestors(tag: HtmlElement, limit: int) -> list[HtmlElement]:
     return chain
 
 
-def best_candidate(root: HtmlElement) -> tuple[HtmlElement | None, list[HtmlElement]]:
-    """The highest-scoring container and any siblings that hold more of the same article."""
+def candidate_scores(
+    root: HtmlElement,
+) -> tuple[dict[HtmlElement, float], dict[HtmlElement, list[int]]]:
+    """Each container's score, and per element [text chars, link chars, prose chars].
+
+    A prose block's score goes to its container and four more ancestors with falling shares
+    (readability.js's 1, 1/2, 1/6, 1/9, 1/12): templates wrap each paragraph in a few <div>s
+    of its own, and the article container still collects all its paragraphs. A positive class
+    name adds at most the container's own score: "headline-text" on one short line is not an
+    article, and must not outweigh the paragraphs that are.
+    """
     scores: dict[HtmlElement, float] = {}
-    stats: dict[HtmlElement, list[int]] = {}  # element -> [text chars, link chars, prose chars]
+    stats: dict[HtmlElement, list[int]] = {}
     for block in text_blocks(body_of(root)):
         prose = len(block.text) >= _MIN_BLOCK and block.link_density <= _MAX_LINK_DENSITY
         for node in _ancestors(block.owner, 30):
@@ -288,43 +339,142 @@ def best_candidate(root: HtmlElement) -> tuple[HtmlElement | None, list[HtmlElem
         start = owner if owner.tag in _TEXT_CONTAINERS else owner.getparent()
         if start is None:
             continue
-        for share, node in zip((1.0, 0.5), _ancestors(start, 2), strict=False):
+        for share, node in zip(_SHARES, _ancestors(start, len(_SHARES)), strict=False):
             scores[node] = scores.get(node, 0.0) + share * _block_score(block)
-    if not scores:
-        return None, []
     final: dict[HtmlElement, float] = {}
+    article_classes = _classes(_headline_containers(root))
     for node, raw in scores.items():
         text_chars, link_chars, _ = stats.get(node, [1, 0, 0])
         density = link_chars / max(text_chars, 1)
-        final[node] = (raw + class_weight(node)) * (1 - density)
+        weight = class_weight(node)
+        if weight < 0 and node.get("class") in article_classes:
+            weight = 0  # the article's own repeated blocks (see ``_classes``)
+        final[node] = (raw + min(weight, raw)) * (1 - density)
+    return final, stats
+
+
+def best_candidate(root: HtmlElement) -> tuple[HtmlElement | None, list[HtmlElement]]:
+    """The highest-scoring container and any siblings that hold more of the same article."""
+    final, stats = candidate_scores(root)
+    scope = _first_of_several_articles(root)
+    if scope is not None:
+        inside = {
+            node: score for node, score in final.items() if node is scope or scope in node.iterancestors()
+        }
+        final = inside or final
+    if not final:
+        return None, []
     best = max(final, key=lambda k: final[k])
-    top = _widen(best, stats)
+    article_classes = _classes(_headline_containers(root))
+    top = _unwrap(_widen(best, stats, scope, article_classes), stats, scope, article_classes)
     siblings: list[HtmlElement] = []
-    threshold = max(10.0, final[best] * 0.3)
+    threshold = max(10.0, final[best] * _SIBLING_SHARE)
     parent = top.getparent()
     if parent is not None:
+        lead = _lead_before(top, stats)
         for sibling in parent:
             if (
                 sibling is not top
                 and is_element(sibling)
-                and final.get(sibling, 0.0) >= threshold
-                and class_weight(sibling) >= 0
+                and (final.get(sibling, 0.0) >= threshold or sibling is lead)
+                and not _furniture(sibling, article_classes)
             ):
                 siblings.append(sibling)
     return top, siblings
 
 
-def _widen(top: HtmlElement, stats: dict[HtmlElement, list[int]]) -> HtmlElement:
+def _first_of_several_articles(root: HtmlElement) -> HtmlElement | None:
+    """The first <article> when the page holds several articles, each with its own <h1>.
+
+    Endless-scroll templates append the next stories, headline and all, below the one the URL
+    names; a longer next story must not win. The page's own story comes first.
+    """
+    headed: list[HtmlElement] = []
+    for heading in root.iter("h1"):
+        article = next(heading.iterancestors("article"), None)
+        if article is not None and article not in headed:
+            headed.append(article)
+    return headed[0] if len(headed) >= 2 else None
+
+
+def _lead_before(top: HtmlElement, stats: dict[HtmlElement, list[int]]) -> HtmlElement | None:
+    """The sibling right before the chosen container when it is a box of nothing but prose.
+
+    Templates give the lead (preamble, standfirst) its own box before the body text; a long
+    article's body scores so high that a lead of two sentences falls under any share of it.
+    Only the nearest sibling with prose before the body qualifies (prose boxes elsewhere are
+    as often bios or teasers), and not one with a picture, a caption, a headline or a list in
+    it: that is a photo's caption, the page header with its dateline, or a key-points box. A
+    summary the body repeats stays out.
+    """
+    node = top.getprevious()
+    while node is not None and stats.get(node, [0, 0, 0])[2] == 0:  # no prose: a share bar, a gap
+        node = node.getprevious()
+    if node is None or node.tag in _NOT_LEAD or _HAS_MEDIA(node):
+        return None
+    text_chars, link_chars, prose_chars = stats.get(node, [0, 0, 0])
+    if (
+        prose_chars >= _PROSE_BOX_MIN
+        and prose_chars == text_chars
+        and link_chars <= _WIDEN_MAX_LINKS * text_chars
+        and not _repeats(node, top)
+    ):
+        return node
+    return None
+
+
+def _repeats(summary: HtmlElement, body: HtmlElement) -> bool:
+    """Whether the body already says the summary's text: an editor's abstract ("核心提示") that
+    repeats the opening paragraph adds nothing. Its longest paragraph's last words are the probe."""
+    longest = max((b.text for b in text_blocks(summary)), key=len, default="")
+    probe = longest[-_REPEAT_PROBE:]
+    return bool(probe) and probe in _SPACE.sub(" ", text_content(body))
+
+
+def _unwrap(
+    top: HtmlElement,
+    stats: dict[HtmlElement, list[int]],
+    scope: HtmlElement | None = None,
+    article_classes: frozenset[str] = frozenset(),
+) -> HtmlElement:
+    """The outermost wrapper that holds the chosen container's text and nothing more.
+
+    Templates put each part of a split article (before and after an ad slot) in a wrapper of its
+    own; the parts are siblings only at the wrappers' level, where the sibling search must look.
+    """
+    chars = stats.get(top, [0, 0, 0])[0]
+    parent = top.getparent()
+    while (
+        parent is not None
+        and top is not scope
+        and parent.tag not in ("body", "html")
+        and stats.get(parent, [0, 0, 0])[0] == chars
+        and not _furniture(parent, article_classes)
+    ):
+        top, parent = parent, parent.getparent()
+    return top
+
+
+def _widen(
+    top: HtmlElement,
+    stats: dict[HtmlElement, list[int]],
+    scope: HtmlElement | None = None,
+    article_classes: frozenset[str] = frozenset(),
+) -> HtmlElement:
     """Climb from the best-scoring container to the ancestor that holds the whole article.
 
     Templates that wrap every paragraph in its own <div> (or section per ad slot) make one
     paragraph's wrapper score highest, and the rest of the article sits in its cousins, not its
     siblings. An ancestor within ``_WIDEN_LEVELS`` that holds at least twice the prose, is mostly
     prose (not link lists or short items) and is not furniture-named is the article; repeat.
+    ``scope`` (when given) is as far as it climbs.
     """
     while True:
         prose = stats.get(top, [0, 0, 0])[2]
-        for node in _ancestors(top, _WIDEN_LEVELS + 1)[1:]:
+        chain = _ancestors(top, _WIDEN_LEVELS + 1)[1:]
+        if scope in chain:  # never out of the page's own story (see _first_of_several_articles)
+            chain = chain[: chain.index(scope) + 1]
+        for node in chain:
             if node.tag in ("body", "html"):
                 return top
             text_chars, link_chars, node_prose = stats.get(node, [0, 0, 0])
@@ -332,7 +482,7 @@ def _widen(top: HtmlElement, stats: dict[HtmlElement, list[int]]) -> HtmlElement
                 node_prose >= 2 * max(prose, 1)
                 and link_chars <= _WIDEN_MAX_LINKS * text_chars
                 and node_prose >= _WIDEN_MIN_PROSE * text_chars
-                and class_weight(node) >= 0
+                and not _furniture(node, article_classes)
             ):
                 top = node
                 break
@@ -341,14 +491,33 @@ def _widen(top: HtmlElement, stats: dict[HtmlElement, list[int]]) -> HtmlElement
 
 
 def content_paragraphs(nodes: list[HtmlElement]) -> list[str]:
-    """Paragraph texts of the chosen nodes in document order, without link lists."""
+    """Paragraph texts of the chosen nodes in document order, without link lists.
+
+    A link list's own heading ("Related stories", "Trending", "相关新闻") goes with it when the
+    article goes on below the list (a box of teasers between two paragraphs) or when nothing but
+    link lists follows. Otherwise the heading stays, so the cleaning pass cuts the tail there.
+    """
+    blocks = [block for node in nodes for block in text_blocks(node)]
+    long_after = [0] * (len(blocks) + 1)  # article-length paragraphs from block i on
+    kept_after = [0] * (len(blocks) + 1)  # blocks that are not link lists, from block i on
+    for i in range(len(blocks) - 1, -1, -1):
+        long_after[i] = long_after[i + 1] + (len(blocks[i].text) >= _ARTICLE_PARAGRAPH)
+        kept_after[i] = kept_after[i + 1] + (not _is_link_list(blocks[i]))
     paragraphs: list[str] = []
-    for node in nodes:
-        for block in text_blocks(node):
-            if block.link_density > _MAX_LINK_DENSITY and len(block.text) < 200:
-                continue
-            paragraphs.append(block.text)
+    heading: int | None = None  # index in ``paragraphs`` of a short line that may head a list
+    for i, block in enumerate(blocks):
+        if _is_link_list(block):
+            if heading is not None and (long_after[i] >= _RESUME_PARAGRAPHS or kept_after[i] == 0):
+                del paragraphs[heading]
+            heading = None
+            continue
+        heading = len(paragraphs) if len(block.text) <= _LIST_HEADING else None
+        paragraphs.append(block.text)
     return paragraphs
+
+
+def _is_link_list(block: Block) -> bool:
+    return block.link_density > _MAX_LINK_DENSITY and len(block.text) < 200
 
 
 def main_content(root: HtmlElement) -> list[str]:
