@@ -71,6 +71,8 @@ REFERENCE_OF = {
 }
 START_MARK = "<!-- bench-day:start (rewritten by `make bench`; edit bench/day.py, not this) -->"
 END_MARK = "<!-- bench-day:end -->"
+SCALING_START = "<!-- bench-scaling:start (rewritten by `make bench`) -->"
+SCALING_END = "<!-- bench-scaling:end -->"
 
 
 # ------------------------------------------------------------------ child side (one measurement)
@@ -289,7 +291,19 @@ def child_main(argv: list[str]) -> None:
 
     logging.basicConfig(level=logging.WARNING)
     run = run_stage if kind == "stage" else run_reference
-    result = run(name, sources_file, root, warehouse)
+    profile_to = os.environ.get("BENCH_PROFILE_TO")
+    if profile_to:  # --profile: the same run under cProfile, its top functions written beside
+        import cProfile
+        import io
+        import pstats
+
+        profiler = cProfile.Profile()
+        result = profiler.runcall(run, name, sources_file, root, warehouse)
+        text = io.StringIO()
+        pstats.Stats(profiler, stream=text).sort_stats("tottime").print_stats(15)
+        Path(profile_to).write_text(text.getvalue(), encoding="utf-8")
+    else:
+        result = run(name, sources_file, root, warehouse)
     result.update(_peak_mb())
     print("BENCH-RESULT " + json.dumps(result), flush=True)
 
@@ -604,7 +618,7 @@ def table(result: dict[str, Any]) -> str:
     )
     lines += ["", f"Whole `make bench` run: {result['wall_seconds']:.0f} s."]
     lines += ["", "Targets (issue #16), as measured in this run:", ""] + [f"- {t}" for t in targets(result)]
-    lines += ["", "![time per article and peak RSS per stage against N](docs/bench-scaling.png)"]
+    lines += ["", "Across N, with the plot: see *`make bench` across N* below."]
     return "\n".join(lines)
 
 
@@ -660,6 +674,64 @@ def write_section(result: dict[str, Any], path: Path = BENCHMARKS) -> None:
     if start in text and end in text:
         head, rest = text.split(start, 1)
         text = head + block + rest.split(end, 1)[1]
+    elif SCALING_START in text:  # a new size goes before the across-N section
+        head, rest = text.split(SCALING_START, 1)
+        text = head + block + "\n\n" + SCALING_START + rest
+    else:
+        text = text.rstrip("\n") + "\n\n" + block + "\n"
+    path.write_text(text, encoding="utf-8")
+
+
+def _runs(results_dir: Path = RESULTS_DIR) -> list[dict[str, Any]]:
+    files = sorted(results_dir.glob("bench-*.json"))
+    return sorted((json.loads(f.read_text(encoding="utf-8")) for f in files), key=lambda r: r["n"])
+
+
+def scaling_table(runs: list[dict[str, Any]]) -> str:
+    """Per stage: ms per article and peak RSS at every N measured, and the marginal cost between
+    the two largest N (seconds added per article added): the fixed start-up cost drops out of it,
+    so it is the figure to extrapolate to a larger day."""
+    sizes = [r["n"] for r in runs]
+    head = " | ".join(f"ms/article at {n:,}" for n in sizes)
+    rss = " | ".join(f"peak MB at {n:,}" for n in sizes)
+    lines = [
+        "## `make bench` across N — time per article and memory",
+        "",
+        "Rewritten from every `bench/results/bench-N.json` by each `make bench` run. Marginal ms/article is "
+        "(seconds at the larger N − seconds at the smaller) ÷ (the difference in N): the cost of one more "
+        "article once start-up (imports, the GX context, the extraction worker) is paid.",
+        "",
+        f"| stage | {head} | marginal ms/article | {rss} |",
+        "| --- |" + " ---: |" * (2 * len(sizes) + 1),
+    ]
+    for stage in STAGES:
+        rows = [r["stages"].get(stage, {}) for r in runs]
+        per = " | ".join(
+            f"{row['seconds'] * 1000 / r['n']:.1f}" if "seconds" in row else "—"
+            for r, row in zip(runs, rows, strict=True)
+        )
+        mem = " | ".join(f"{row['peak_rss_mb']:,.0f}" if "seconds" in row else "—" for row in rows)
+        measured = [(r["n"], row["seconds"]) for r, row in zip(runs, rows, strict=True) if "seconds" in row]
+        marginal = "—"
+        if len(measured) >= 2 and measured[-1][0] > measured[-2][0]:
+            (n0, s0), (n1, s1) = measured[-2], measured[-1]
+            marginal = f"{(s1 - s0) * 1000 / (n1 - n0):.1f}"
+        lines.append(f"| {stage} | {per} | {marginal} | {mem} |")
+    lines += ["", "![time per article and peak RSS per stage against N](docs/bench-scaling.png)"]
+    return "\n".join(lines)
+
+
+def write_scaling(path: Path = BENCHMARKS) -> None:
+    """Replace the across-N section between its markers (or append it)."""
+    runs = _runs()
+    if not runs:
+        return
+    start, end = SCALING_START, SCALING_END
+    text = path.read_text(encoding="utf-8")
+    block = f"{start}\n{scaling_table(runs)}\n{end}"
+    if start in text and end in text:
+        head, rest = text.split(start, 1)
+        text = head + block + rest.split(end, 1)[1]
     else:
         text = text.rstrip("\n") + "\n\n" + block + "\n"
     path.write_text(text, encoding="utf-8")
@@ -667,8 +739,7 @@ def write_section(result: dict[str, Any], path: Path = BENCHMARKS) -> None:
 
 def plot(results_dir: Path = RESULTS_DIR, out: Path = PLOT) -> Path | None:
     """Time per article and peak RSS per stage against N, from every bench-N.json present."""
-    files = sorted(results_dir.glob("bench-*.json"))
-    runs = sorted((json.loads(f.read_text(encoding="utf-8")) for f in files), key=lambda r: r["n"])
+    runs = _runs(results_dir)
     if not runs:
         return None
     import matplotlib
@@ -690,6 +761,10 @@ def plot(results_dir: Path = RESULTS_DIR, out: Path = PLOT) -> Path | None:
         ax.set_ylabel(label)
         ax.grid(True, alpha=0.3)
     ax_t.set_yscale("log")
+    from matplotlib.ticker import ScalarFormatter
+
+    for axis in (ax_t.xaxis, ax_t.yaxis, ax_m.xaxis):
+        axis.set_major_formatter(ScalarFormatter())
     ax_m.axhline(1024, color="grey", linestyle="--", linewidth=1)
     ax_m.legend(fontsize=8)
     fig.suptitle("make bench: cost per article and memory per stage against N (2 shared cores)")
@@ -698,6 +773,27 @@ def plot(results_dir: Path = RESULTS_DIR, out: Path = PLOT) -> Path | None:
     fig.savefig(out, dpi=90)
     plt.close(fig)
     return out
+
+
+def profile_stage(stage: str, work: Path | None, n: int, seed: int) -> int:
+    """Run one stage (or reference) again in an earlier run's kept folder, under cProfile: the
+    profile behind a missed target. discover and fetch need the corpus site, so it is served."""
+    if work is None or not (work / "sources.yaml").exists():
+        raise SystemExit(
+            f"--profile needs --keep DIR of an earlier `bench.day N --keep DIR` run (got {work})"
+        )
+    kind = "stage" if stage in STAGES else "reference"
+    out = work / f"profile-{stage}.txt"
+    os.environ["BENCH_PROFILE_TO"] = str(out)
+    warehouse = f"sqlite:///{work / 'profile-warehouse.db'}" if stage.startswith("load") else None
+    if stage in ("load_postgresql", "copy_postgresql"):
+        with postgres_database() as pg:
+            row = _child(kind, stage, work / "sources.yaml", work / "home", pg, work / "profile.log")
+    else:
+        row = _child(kind, stage, work / "sources.yaml", work / "home", warehouse, work / "profile.log")
+    print(json.dumps(row))
+    print(out.read_text(encoding="utf-8") if out.exists() else f"no profile: see {work / 'profile.log'}")
+    return 0 if "error" not in row else 1
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -723,6 +819,11 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="only rewrite BENCHMARKS.md and the plot from bench/results/*.json",
     )
+    parser.add_argument(
+        "--profile",
+        metavar="STAGE",
+        help="with --keep DIR of an earlier run: run STAGE again there under cProfile, print its top functions",
+    )
     parser.add_argument("--out", type=Path, help="the JSON file (default bench/results/bench-N.json)")
     parser.add_argument(
         "--no-docs", action="store_true", help="write only the JSON: leave BENCHMARKS.md and the plot"
@@ -734,13 +835,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.render:
         for file in sorted(RESULTS_DIR.glob("bench-*.json")):
             write_section(json.loads(file.read_text(encoding="utf-8")))
+        write_scaling()
         plot()
         return 0
+    if args.profile:
+        return profile_stage(args.profile, args.keep, args.n, args.seed)
     if args.n < 8:
         parser.error("N must be at least 8 (two pages per site)")
     with contextlib.ExitStack() as stack:
         if args.keep:
-            args.keep.mkdir(parents=True, exist_ok=False)
+            args.keep.mkdir(parents=True, exist_ok=False)  # never mixes with an earlier run's files
             work = args.keep
         else:
             work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix=f"bench-day-{args.n}-")))
@@ -752,6 +856,7 @@ def main(argv: list[str] | None = None) -> int:
     print(table(result))
     if not args.no_docs:
         write_section(result)
+        write_scaling()
         plot()
     failed = [
         k
