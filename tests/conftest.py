@@ -44,12 +44,15 @@ Route = tuple[int, list[tuple[str, str]], bytes]
 
 
 @contextlib.contextmanager
-def serving(routes: dict[str, Route]) -> Iterator[str]:
+def serving(routes: dict[str, Route], log: list[str] | None = None) -> Iterator[str]:
     """A real HTTP server on 127.0.0.1 serving ``routes`` (path -> status, headers, body) while the
-    block runs; yields its base URL. Routes may be added after it starts."""
+    block runs; yields its base URL. Routes may be added after it starts. ``log``, when given,
+    gets the path of every request received, in order (a test proves what was not requested)."""
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
+            if log is not None:
+                log.append(self.path)
             status, headers, body = routes.get(
                 self.path, (404, [("Content-Type", "text/plain")], b"not found")
             )

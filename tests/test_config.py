@@ -30,14 +30,14 @@ def test_shipped_sources_files_are_valid(monkeypatch: pytest.MonkeyPatch) -> Non
     [
         (
             "sources:\n  - id: a\n    name: A\n    discovery: {kind: atom, url: x}\n",
-            r"sources\.0\.discovery\.kind",
+            r"sources\[a\]\.discovery\.kind",
         ),
         (
-            "sources:\n  - id: a\n    name: A\n    timezone: Mars/Base\n    discovery: {kind: rss, url: x}\n",
+            "sources:\n  - id: a\n    name: A\n    timezone: Mars/Base\n    discovery: {kind: rss, url: 'http://x/'}\n",
             "unknown time zone 'Mars/Base'",
         ),
         (
-            "sources:\n  - {id: a, name: A, discovery: {kind: rss, url: x}}\n  - {id: a, name: B, discovery: {kind: rss, url: y}}\n",
+            "sources:\n  - {id: a, name: A, discovery: {kind: rss, url: 'http://x/'}}\n  - {id: a, name: B, discovery: {kind: rss, url: 'http://y/'}}\n",
             "appears twice",
         ),
         (
@@ -122,9 +122,9 @@ def test_a_bad_language_declaration_says_what_to_write(lang: object, message: st
 @pytest.mark.parametrize(
     ("discovery", "message"),
     [
-        ("{kind: listing, url: 'http://a/l', links: 'ul >> a'}", r"sources\.0\.discovery\.listing\.links"),
-        ("{kind: warc, path: /x.warc.gz}", r"sources\.0\.discovery\.warc\.hosts \(source 'a'\)"),
-        ("{kind: jsonfeed, url: 'http://a/f.json', links: a}", r"sources\.0\.discovery\.jsonfeed\.links"),
+        ("{kind: listing, url: 'http://a/l', links: 'ul >> a'}", r"sources\[a\]\.discovery\.links"),
+        ("{kind: warc, path: /x.warc.gz}", r"sources\[a\]\.discovery\.hosts: Field required"),
+        ("{kind: jsonfeed, url: 'http://a/f.json', links: a}", r"sources\[a\]\.discovery\.links"),
         ("{kind: urls}", "needs urls"),
     ],
 )

@@ -46,3 +46,11 @@ def test_check_config_reports_a_bad_earliest_day(sources: Path) -> None:
     sources.write_text("earliest_day: not-a-day\nsources: []\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="earliest_day"):
         load_settings()
+
+
+def test_only_a_true_replay_param_replays() -> None:
+    from article_etl.dag_params import REPLAY_PARAM, replay_requested
+
+    assert replay_requested({REPLAY_PARAM: True})
+    for params in (None, {}, {REPLAY_PARAM: False}, {REPLAY_PARAM: None}, {"sources": ["a"]}):
+        assert not replay_requested(params)

@@ -101,12 +101,14 @@ class FailureNotifier(BaseNotifier):
         settings = load_settings()
         day = day_from_context(context)
         task_id = str(getattr(context.get("ti"), "task_id", "") or "")
+        first = settings.source(str(source_id)).routes[0]
+        where = getattr(first, "url", None) or getattr(first, "path", None) or ""  # a local WARC: a path
         record_source_failure(
             get_engine(warehouse_from_airflow()),
             ds=day.ds,
             source_id=str(source_id),
             stage=task_id.rsplit(".", 1)[-1][:16],
-            url=redact_url(settings.source(str(source_id)).discovery.url, settings.fetch.secret_params),
+            url=redact_url(where, settings.fetch.secret_params),
             detail=line,
             run_id=day.run_id,
         )

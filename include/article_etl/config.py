@@ -15,7 +15,16 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 # Re-exported: the sources file's location is decided where the DAG file can read it cheaply.
 from article_etl.dag_params import DEFAULT_SOURCES_FILE as DEFAULT_SOURCES_FILE
@@ -44,6 +53,11 @@ class Selectors(BaseModel):
     author: str | None = None
     published: str | None = None
 
+    @field_validator("title", "body", "author", "published")
+    @classmethod
+    def _selector(cls, value: str | None, info: Any) -> str | None:
+        return _css(value, info.field_name)
+
 
 def _http_url(value: str, field: str) -> str:
     parts = urlsplit(value)
@@ -65,28 +79,34 @@ def _css(value: str | None, field: str) -> str | None:
     return value
 
 
-class RssDiscovery(BaseModel):
+class _UrlRoute(BaseModel):
+    """A route read from one URL: it must be http(s) with a host (caught here, not on the day's run)."""
+
+    model_config = ConfigDict(extra="forbid")
+    url: str
+
+    @field_validator("url")
+    @classmethod
+    def _http(cls, value: str) -> str:
+        return _http_url(value, "url")
+
+
+class RssDiscovery(_UrlRoute):
     """An RSS 2.0/1.0 or Atom feed."""
 
-    model_config = ConfigDict(extra="forbid")
     kind: Literal["rss"]
-    url: str
 
 
-class SitemapDiscovery(BaseModel):
+class SitemapDiscovery(_UrlRoute):
     """A sitemap, a sitemap index or a Google News sitemap."""
 
-    model_config = ConfigDict(extra="forbid")
     kind: Literal["sitemap"]
-    url: str
 
 
-class JsonFeedDiscovery(BaseModel):
+class JsonFeedDiscovery(_UrlRoute):
     """A JSON Feed (https://jsonfeed.org/version/1.1)."""
 
-    model_config = ConfigDict(extra="forbid")
     kind: Literal["jsonfeed"]
-    url: str
 
 
 class UrlListDiscovery(BaseModel):
@@ -101,9 +121,14 @@ class UrlListDiscovery(BaseModel):
     def _some(self) -> UrlListDiscovery:
         if not self.urls and not self.file:
             raise ValueError("a urls route needs urls (a list) or file (one URL a line)")
-        for item in self.urls:
-            _http_url(item, "urls entry")
         return self
+
+    @field_validator("urls")
+    @classmethod
+    def _http_urls(cls, value: list[str]) -> list[str]:
+        for index, item in enumerate(value):
+            _http_url(item, f"urls[{index}]")
+        return value
 
     @property
     def url(self) -> str:
@@ -111,13 +136,11 @@ class UrlListDiscovery(BaseModel):
         return self.file or self.urls[0]
 
 
-class ListingDiscovery(BaseModel):
+class ListingDiscovery(_UrlRoute):
     """Paginated HTML listing pages: article links by CSS selector, the next page by selector or
     by a URL pattern with ``{page}``."""
 
-    model_config = ConfigDict(extra="forbid")
     kind: Literal["listing"]
-    url: str
     links: str  # CSS selector of the article links (inside ``item`` when given)
     item: str | None = None  # CSS selector of one entry (link plus date), when the listing has dates
     date: str | None = None  # CSS selector of the date inside ``item``
@@ -143,20 +166,35 @@ class ListingDiscovery(BaseModel):
 
 
 class WarcDiscovery(BaseModel):
-    """A local WARC file (CC-NEWS or a crawler's), filtered by the source's hosts and the day."""
+    """A WARC file (CC-NEWS or a crawler's), local (``path``) or downloaded (``url``), filtered by
+    the source's hosts and the day. Its pages are read from the archive, never fetched again."""
 
     model_config = ConfigDict(extra="forbid")
     kind: Literal["warc"]
-    path: str
+    path: str = ""
+    # Downloaded once into ARTICLE_ETL_HOME/cache/warc (robots.txt and the address guard apply).
+    url: str = ""
     hosts: list[str] = Field(min_length=1)
     # Archives capture a page after it is published (CC-NEWS: minutes to a day): captures up to
     # this many hours after the day are candidates too; the page's own date still decides.
     capture_lag_hours: float = Field(default=0.0, ge=0, le=720)
+    # A download larger than this is refused while it streams (a CC-NEWS file is about 1 GB).
+    max_bytes: int = Field(default=3_000_000_000, ge=1)
+    # Wall-clock seconds one download may take, connect to last byte.
+    deadline_seconds: float = Field(default=3600.0, gt=0)
+
+    @model_validator(mode="after")
+    def _one_place(self) -> WarcDiscovery:
+        if bool(self.path) == bool(self.url):
+            raise ValueError("give path (a local .warc/.warc.gz file) or url (to download one), exactly one")
+        if self.url:
+            _http_url(self.url, "url")
+        return self
 
     @property
-    def url(self) -> str:
+    def where(self) -> str:
         """Where the archive is, for messages."""
-        return self.path
+        return self.url or self.path
 
 
 DiscoveryConfig = (
@@ -164,6 +202,19 @@ DiscoveryConfig = (
 )
 # Keyed on ``kind``: an error names the route's own fields, not those of every route.
 Discovery = Annotated[DiscoveryConfig, Field(discriminator="kind")]
+
+
+def _one_or_list(value: Any) -> str:
+    return "list" if isinstance(value, list | tuple) else "one"
+
+
+# ``discovery:`` is one route (as before) or a list of routes tried in order (backfills that reach
+# the past: a feed, then a sitemap, then an archive). Told apart by shape, so an error inside a
+# route names that route's fields only.
+Discoveries = Annotated[
+    Annotated[Discovery, Tag("one")] | Annotated[list[Discovery], Field(min_length=1), Tag("list")],
+    Discriminator(_one_or_list),
+]
 
 
 class CheckThresholds(BaseModel):
@@ -204,7 +255,7 @@ class Source(BaseModel):
     lang: str = "zh"
     # Default: Asia/Shanghai for Chinese-language or .cn sources, else UTC (see _default_timezone).
     timezone: str = ""
-    discovery: Discovery
+    discovery: Discoveries
     selectors: Selectors = Selectors()
     max_reject_rate: float = Field(default=0.5, ge=0.0, le=1.0)
     max_articles: int = Field(default=500, ge=1)
@@ -242,6 +293,15 @@ class Source(BaseModel):
         return value
 
     @property
+    def routes(self) -> tuple[DiscoveryConfig, ...]:
+        """The discovery routes in the order they are tried (one when ``discovery`` is not a list)."""
+        return tuple(self.discovery) if isinstance(self.discovery, list) else (self.discovery,)
+
+    def route_field(self, index: int) -> str:
+        """How the sources file names route ``index``: ``discovery`` or ``discovery[1]``."""
+        return f"discovery[{index}]" if isinstance(self.discovery, list) else "discovery"
+
+    @property
     def languages(self) -> tuple[str, ...]:
         """The declared languages, in order (``("auto",)`` for auto)."""
         return tuple(v for v in self.lang.split(",") if v)
@@ -251,10 +311,8 @@ class Source(BaseModel):
         """Pages print local times without an offset; a wrong zone shifts every date. China has one
         zone, so zh and .cn sources get it; anything else must say, or is read as UTC."""
         if not self.timezone:
-            if isinstance(self.discovery, WarcDiscovery):
-                host = self.discovery.hosts[0]
-            else:
-                host = urlsplit(self.discovery.url).hostname or ""
+            first = self.routes[0]
+            host = first.hosts[0] if isinstance(first, WarcDiscovery) else urlsplit(first.url).hostname or ""
             chinese = self.lang.lower().startswith("zh") or host.endswith(".cn")
             self.timezone = "Asia/Shanghai" if chinese else "UTC"
         return self
@@ -384,16 +442,45 @@ def load_settings(path: Path | None = None) -> Settings:
         raise ConfigError(f"sources file {path} is invalid: {problems}") from exc
 
 
+_ROUTE_KINDS = frozenset(("rss", "sitemap", "jsonfeed", "urls", "listing", "warc"))
+
+
 def _where(err: Any, raw: dict[str, Any]) -> str:
-    """The field an error is about, with the source's id when it is in a source (``sources.3``
-    alone makes a reader count); a route kind that is not known is the ``kind`` field's."""
-    loc = [str(p) for p in err["loc"]]
-    if err.get("type") in ("union_tag_invalid", "union_tag_not_found") and loc[-1:] == ["discovery"]:
-        loc.append("kind")
-    where = ".".join(loc)
-    if len(loc) >= 2 and loc[0] == "sources" and loc[1].isdigit():
-        items = raw.get("sources")
-        item = items[int(loc[1])] if isinstance(items, list) and int(loc[1]) < len(items) else None
-        if isinstance(item, dict) and item.get("id"):
-            where += f" (source {item['id']!r})"
-    return where
+    """The field an error is about, as a person finds it in the file: the source by its id
+    (``sources[xinhua]``, not ``sources.3``, which makes a reader count) and a route of a list by
+    its place (``discovery[1].url``); pydantic's union tags (``one``, ``list``, the kind) are
+    left out. A route kind that is not known is the ``kind`` field's."""
+    loc: list[Any] = list(err["loc"])
+    out: list[str] = []
+    i = 0
+    while i < len(loc):
+        part = loc[i]
+        if part == "sources" and i + 1 < len(loc) and isinstance(loc[i + 1], int):
+            items = raw.get("sources")
+            item = items[loc[i + 1]] if isinstance(items, list) and loc[i + 1] < len(items) else None
+            name = item.get("id") if isinstance(item, dict) and item.get("id") else loc[i + 1]
+            out.append(f"sources[{name}]")
+            i += 2
+            continue
+        if part == "discovery":
+            i += 1
+            if i < len(loc) and loc[i] == "one":
+                i += 1
+                name = "discovery"
+            elif i < len(loc) and loc[i] == "list":
+                i += 1
+                name = "discovery"
+                if i < len(loc) and isinstance(loc[i], int):
+                    name += f"[{loc[i]}]"
+                    i += 1
+            else:
+                name = "discovery"
+            if i < len(loc) and loc[i] in _ROUTE_KINDS:
+                i += 1  # the union's tag: the kind is in the file already
+            if i == len(loc) and err.get("type") in ("union_tag_invalid", "union_tag_not_found"):
+                name += ".kind"
+            out.append(name)
+            continue
+        out.append(f"[{part}]" if isinstance(part, int) else str(part))
+        i += 1
+    return ".".join(out).replace(".[", "[")

@@ -9,6 +9,7 @@ first task, where a person reads it.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,21 @@ from typing import Any
 # with catchup off, it creates no runs by itself; it only bounds what a backfill may ask for.
 DEFAULT_EARLIEST_DAY = date(2000, 1, 1)
 EARLIEST_DAY_ENV = "ARTICLE_ETL_EARLIEST_DAY"
+
+
+# The run param that replays the day from its stored WARC instead of fetching it (no request).
+REPLAY_PARAM = "replay"
+REPLAY_TITLE = "Replay from the stored WARC"
+REPLAY_DESCRIPTION = (
+    "Re-run clean, validate and load of the day from the pages its last successful fetch stored "
+    "(no request to any site), e.g. after a selector or threshold fix. Fails for a source whose "
+    "day was never fetched."
+)
+
+
+def replay_requested(params: Mapping[str, Any] | None) -> bool:
+    """Whether a run's params ask for a replay (absent, null or false: a normal run)."""
+    return bool((params or {}).get(REPLAY_PARAM))
 
 
 # include/sources.yaml, beside the package.

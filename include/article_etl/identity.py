@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from itertools import pairwise
+from typing import Generic, TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import idna
@@ -150,6 +152,8 @@ def content_hash(body: str) -> str:
     return hashlib.sha256(folded.encode("utf-8")).hexdigest()
 
 
+T = TypeVar("T")
+
 # SimHashes are 64-bit (see ``quality.near_duplicates``, which computes them).
 BITS = 64
 
@@ -160,3 +164,42 @@ def distance(a: str, b: str) -> int:
     It lives here, at the bottom, because the loader compares fingerprints too and must not
     import the quality layer."""
     return (int(a, 16) ^ int(b, 16)).bit_count()
+
+
+class SimHashIndex(Generic[T]):
+    """SimHashes with an item each, found again by distance without a pass over all of them.
+
+    With ``max_distance`` k, the 64 bits are cut into k + 1 bands: two hashes at most k bits apart
+    agree exactly on at least one band (pigeonhole), so only items sharing a band with the query
+    are compared. The answer is exactly what a pairwise scan gives, in near-linear time: a day of
+    100k articles compared pairwise is 5e9 comparisons.
+    """
+
+    def __init__(self, max_distance: int) -> None:
+        self.max_distance = max_distance
+        bands = max(1, max_distance + 1)
+        edges = [BITS * i // bands for i in range(bands + 1)]
+        self._masks = [((1 << (hi - lo)) - 1) << lo for lo, hi in pairwise(edges)]
+        self._buckets: list[dict[int, list[int]]] = [{} for _ in self._masks]
+        self._items: list[tuple[int, T]] = []
+
+    def add(self, simhash: str, item: T) -> None:
+        value = int(simhash, 16)
+        index = len(self._items)
+        self._items.append((value, item))
+        for mask, bucket in zip(self._masks, self._buckets, strict=True):
+            bucket.setdefault(value & mask, []).append(index)
+
+    def within(self, simhash: str) -> list[tuple[int, T]]:
+        """(distance, item) of every item at most ``max_distance`` bits away, in the order added."""
+        value = int(simhash, 16)
+        found: set[int] = set()
+        for mask, bucket in zip(self._masks, self._buckets, strict=True):
+            found.update(bucket.get(value & mask, ()))
+        out = []
+        for index in sorted(found):
+            stored, item = self._items[index]
+            bits = (stored ^ value).bit_count()
+            if bits <= self.max_distance:
+                out.append((bits, item))
+        return out

@@ -97,13 +97,20 @@ def run_stage(stage: str, source_id: str) -> dict[str, Any]:
     from airflow.sdk import get_current_context
 
     from article_etl.config import load_settings
-    from article_etl.stages import clean, discover, fetch, load, validate
+    from article_etl.dag_params import replay_requested
+    from article_etl.stages import clean, discover, fetch, load, replay, validate
 
     def call() -> dict[str, Any]:
         settings = load_settings()
-        day = day_from_context(get_current_context())
+        context = get_current_context()
+        day = day_from_context(context)
+        replaying = replay_requested(context.get("params"))
         if stage == "load":
             return load.run(settings, source_id, day, warehouse_from_airflow())
+        if stage == "discover" and replaying:  # the stored URL list, no request
+            return replay.run_discover(settings, source_id, day)
+        if stage == "fetch":
+            return fetch.run(settings, source_id, day, replay=replaying)
         module = {"discover": discover, "fetch": fetch, "clean": clean, "validate": validate}[stage]
         return module.run(settings, source_id, day)
 

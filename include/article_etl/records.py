@@ -46,6 +46,16 @@ class Discovered:
     url: str
     listed_published_at: datetime | None = None
     listed_title: str | None = None
+    # Where the page already is, when the route read it from an archive (the WARC route): the
+    # WARC file and the offset of its response record. The fetch stage then reads it from there
+    # and sends no request.
+    warc: str | None = None
+    warc_offset: int | None = None
+    # Which of the source's routes found it: its kind ("rss", "sitemap", ...) and its place in
+    # the source's ``discovery`` list (0 when it is a single route). The first route that lists
+    # a URL owns it. Empty in partitions written before routes could be listed.
+    route: str = ""
+    route_index: int = 0
 
 
 @dataclass
@@ -67,6 +77,9 @@ class Page:
     warc_record_id: str
     listed_published_at: datetime | None = None
     listed_title: str | None = None
+    # The kind of route that listed the page (``Discovered.route``): a listed title or date is
+    # the feed's or the listing's.
+    listed_route: str = ""
     html: str = ""
     encoding: str = ""
     encoding_method: str = ""

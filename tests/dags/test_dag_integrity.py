@@ -99,3 +99,12 @@ def test_the_local_set_up_creates_the_fetch_pool(tmp_path: Path) -> None:
     listing = json.loads(next(line for line in out.stdout.splitlines() if line.startswith("[")))
     assert listing[0]["pool"] == FETCH_POOL
     assert int(listing[0]["slots"]) == 4
+
+
+def test_the_daily_dag_offers_replay_off_by_default(dagbag) -> None:  # type: ignore[no-untyped-def]
+    """The trigger form's ``replay`` switch: off unless a person turns it on."""
+    from article_etl.dag_params import REPLAY_PARAM
+
+    param = dagbag.dags["article_etl_daily"].params.get_param(REPLAY_PARAM)
+    assert param.value is False
+    assert param.schema["type"] == "boolean"

@@ -218,3 +218,40 @@ def test_discuz_thread_page_body_is_the_first_postmessage() -> None:
     )
     art = extract(html, url="https://bbs.example.cn/thread-1-1-1.html")
     assert art.body == f"{PARA}\n\n{PARA2}"
+
+
+@pytest.mark.parametrize(("route", "expected"), [("rss", "feed"), ("sitemap", "listing"), ("", "feed")])
+def test_with_several_routes_the_route_that_listed_the_page_names_the_provenance(
+    route: str, expected: str
+) -> None:
+    """A source reading a feed, then a sitemap: a title or date listed by the sitemap is the
+    listing's; a page from a partition written before routes were recorded takes the first route's."""
+    source = Source.model_validate(
+        {
+            "id": "x",
+            "name": "X",
+            "lang": "zh",
+            "discovery": [
+                {"kind": "rss", "url": "https://www.example.cn/feed"},
+                {"kind": "sitemap", "url": "https://www.example.cn/sitemap.xml"},
+            ],
+        }
+    )
+    listed_at = datetime(2024, 3, 5, 2, 0, tzinfo=UTC)
+    page = Page(
+        source_id="x",
+        url="https://www.example.cn/a/1.html",
+        final_url="https://www.example.cn/a/1.html",
+        status=200,
+        content_type="text/html",
+        fetched_at=listed_at,
+        sha256="0" * 64,
+        size=1,
+        warc_record_id="urn:uuid:1",
+        listed_published_at=listed_at,
+        listed_title=HEADLINE,
+        listed_route=route,
+        html=gbk_page("<title>显示</title>", f"<div class='content'><p>{PARA}</p><p>{PARA}</p></div>"),
+    )
+    art = build_article(source, page, "2024-03-05", extract_article)
+    assert (art.title_source, art.published_source) == (expected, expected)

@@ -127,7 +127,9 @@ def test_warc_round_trip(tmp_path: Path) -> None:
     ]
     ids = write_warc(tmp_path / "p.warc.gz", caps)
     back = read_warc(tmp_path / "p.warc.gz")
-    assert [back[i] for i in ids] == caps
+    assert [(back[i].url, back[i].status, back[i].headers, back[i].body) for i in ids] == [
+        (c.url, c.status, c.headers, c.body) for c in caps
+    ]
 
 
 def test_secrets_are_sent_but_never_kept_or_printed(

@@ -78,3 +78,31 @@ def test_a_story_syndicated_by_another_source_is_recorded_as_duplicate_of_the_ke
         ).one()
     assert (row.source_id, row.reason, row.url) == ("zq", "duplicate", "http://b/copy")
     assert "near-duplicate of http://a/story" in row.detail
+
+
+def test_the_simhash_index_finds_exactly_what_a_pairwise_scan_finds() -> None:
+    """Random hashes, many of them a few bits from each other: for every distance limit the
+    index returns the same (distance, item) pairs, in the same order, as comparing every pair."""
+    import random
+
+    from article_etl.identity import SimHashIndex
+
+    rng = random.Random(16)
+    stored: list[str] = []
+    for _ in range(400):
+        base = (
+            int(stored[rng.randrange(len(stored))], 16)
+            if stored and rng.random() < 0.7
+            else rng.getrandbits(64)
+        )
+        for _ in range(rng.randrange(0, 8)):
+            base ^= 1 << rng.randrange(64)
+        stored.append(f"{base:016x}")
+    for limit in (0, 1, 4, 9, 16):
+        index: SimHashIndex[int] = SimHashIndex(limit)
+        for i, h in enumerate(stored):
+            index.add(h, i)
+        for query in stored[::7]:
+            scan = [(distance(query, h), i) for i, h in enumerate(stored) if distance(query, h) <= limit]
+            assert index.within(query) == scan
+        assert any(len(index.within(q)) > 1 for q in stored), "the data must have near pairs"

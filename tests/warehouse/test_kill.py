@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -69,9 +70,12 @@ def test_a_load_killed_mid_transaction_then_rerun_loads_the_day_exactly_once(
     warehouse: Engine, kill_at: str, tmp_path: Path
 ) -> None:
     batch, failed, counts = big_day()
-    # An earlier run of the day, with half the articles and other rejects: the killed run must not touch it.
+    # An earlier run of the day, with half the articles (under older titles, so the killed run has
+    # rows to update: PostgreSQL sends no unchanged row at all) and other rejects: the killed run
+    # must not touch it.
     earlier_failed = [make_reject(f"http://x/earlier/{i}", "fetch_error", "transient") for i in range(7)]
-    load_day(warehouse, batch[:1000], earlier_failed, {"fetch": {"pages": 1000.0}})
+    earlier = [replace(a, title=f"旧标题 {i}") for i, a in enumerate(batch[:1000])]
+    load_day(warehouse, earlier, earlier_failed, {"fetch": {"pages": 1000.0}})
     before = snapshot(warehouse)
 
     _kill_mid_load(warehouse, kill_at, tmp_path)

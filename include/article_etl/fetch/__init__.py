@@ -10,7 +10,7 @@ from article_etl.fetch.client import (
     make_session,
 )
 from article_etl.fetch.discovery import Discovery, DiscoveryError, Problem, discover
-from article_etl.fetch.warc import Capture, read_warc, write_warc
+from article_etl.fetch.warc import Capture, iter_responses, read_warc, write_warc
 
 __all__ = [
     "Capture",
@@ -23,6 +23,7 @@ __all__ = [
     "TooLargeError",
     "discover",
     "fetch",
+    "iter_responses",
     "make_session",
     "read_warc",
     "write_warc",

@@ -75,7 +75,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator, Mapping
-from typing import Any, Self
+from typing import IO, Any, Self
 
 import requests
 import urllib3.exceptions
@@ -437,23 +437,67 @@ def fetch(
     sessions from :func:`make_session`; on others it is checked between body chunks. The request
     uses ``url`` as given; ``Capture.url`` and every message carry it redacted.
     """
+    return _request(session, url, settings, headers, _Limits.of(settings), None)
+
+
+def download(
+    session: requests.Session,
+    url: str,
+    settings: FetchSettings,
+    out: IO[bytes],
+    *,
+    max_bytes: int,
+    deadline_seconds: float,
+    limits: str,
+) -> Capture:
+    """GET ``url`` as :func:`fetch` does (guard, retries, deadline, size cap), but stream a 2xx
+    body into ``out`` instead of memory: for files far larger than a page (a WARC archive).
+
+    ``max_bytes`` and ``deadline_seconds`` replace the fetch settings' for this one request;
+    ``limits`` names the config that sets them, for the messages (``discovery.max_bytes``).
+    The Capture returned has an empty body; a body that is not 2xx is not written.
+    """
+    return _request(session, url, settings, None, _Limits(max_bytes, deadline_seconds, limits), out)
+
+
+class _Limits:
+    """The size cap and deadline of one request, and the config fields that set them."""
+
+    def __init__(self, max_bytes: int, deadline_seconds: float, fields: str) -> None:
+        self.max_bytes = max_bytes
+        self.deadline_seconds = deadline_seconds
+        self.fields = fields  # "fetch": fetch.max_bytes / fetch.deadline_seconds
+
+    @classmethod
+    def of(cls, settings: FetchSettings) -> _Limits:
+        return cls(settings.max_bytes, settings.deadline_seconds, "fetch")
+
+
+def _request(
+    session: requests.Session,
+    url: str,
+    settings: FetchSettings,
+    headers: Mapping[str, str] | None,
+    limits: _Limits,
+    out: IO[bytes] | None,
+) -> Capture:
     shown = redact_url(url, settings.secret_params)
     policy = policy_for(settings.allow_private_networks)  # ConfigError for a bad CIDR
-    with _deadline_for(settings.deadline_seconds) as deadline, _settings_for(settings, policy):
+    with _deadline_for(limits.deadline_seconds) as deadline, _settings_for(settings, policy):
         try:
-            capture = _get(session, url, settings, deadline, shown, headers)
+            capture = _get(session, url, settings, deadline, shown, headers, limits, out)
         except PrivateAddressError as exc:
             raise exc.for_url(shown) from None
         except _DeadlineExceeded as exc:
-            raise _timeout(shown, settings, exc.reason) from exc
+            raise _timeout(shown, limits, exc.reason) from exc
         except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:
             _scrub(exc, settings.secret_params)  # chained below, so printed with the traceback
             if deadline.expired:  # the error is the timer cutting the socket
-                raise _timeout(shown, settings) from exc
+                raise _timeout(shown, limits) from exc
             error = RedirectLoopError if isinstance(exc, requests.TooManyRedirects) else FetchError
             raise error(f"{shown}: {_describe(exc, settings)}") from exc
     if deadline.expired:  # a cut can also look like a complete answer (headers or body cut short)
-        raise _timeout(shown, settings)
+        raise _timeout(shown, limits)
     return capture
 
 
@@ -464,6 +508,8 @@ def _get(
     deadline: _Deadline,
     shown: str,
     headers: Mapping[str, str] | None,
+    limits: _Limits,
+    out: IO[bytes] | None,
 ) -> Capture:
     with session.get(
         url,
@@ -473,31 +519,39 @@ def _get(
         allow_redirects=True,
     ) as resp:
         declared = resp.headers.get("Content-Length", "").strip()
-        if declared.isdigit() and int(declared) > settings.max_bytes:  # refused before any body byte
-            raise _too_large(shown, settings, f"Content-Length says {int(declared)} bytes")
+        if declared.isdigit() and int(declared) > limits.max_bytes:  # refused before any body byte
+            raise _too_large(shown, limits, f"Content-Length says {int(declared)} bytes")
         body = bytearray()
+        size = 0
+        streaming = out is not None and 200 <= resp.status_code < 300
         for chunk in resp.iter_content(chunk_size=_CHUNK):
-            body.extend(chunk)
+            size += len(chunk)
+            if streaming:
+                assert out is not None
+                out.write(chunk)
+            else:
+                body.extend(chunk)
             # Both sizes are capped: the decoded one (a gzip bomb stops here, at the cap; urllib3
             # inflates at most about a chunk per read) and the one on the wire (compressed bytes
             # that inflate to little must not stream in forever either).
-            if len(body) > settings.max_bytes:
-                raise _too_large(shown, settings, "the decoded body passed it")
-            if resp.raw.tell() > settings.max_bytes:
-                raise _too_large(shown, settings, "the compressed body passed it")
+            if size > limits.max_bytes:
+                raise _too_large(shown, limits, "the decoded body passed it")
+            if resp.raw.tell() > limits.max_bytes:
+                raise _too_large(shown, limits, "the compressed body passed it")
             deadline.check()
         return Capture(
             url=redact_url(resp.url, settings.secret_params),
             status=resp.status_code,
             headers=[(k, v) for k, v in resp.raw.headers.items()],
-            body=bytes(body),
+            body=b"" if streaming else bytes(body),
         )
 
 
-def _too_large(url: str, settings: FetchSettings, how: str) -> TooLargeError:
+def _too_large(url: str, limits: _Limits, how: str) -> TooLargeError:
+    what = "page" if limits.fields == "fetch" else "file"
     return TooLargeError(
-        f"{url}: body is larger than fetch.max_bytes={settings.max_bytes} ({how}); "
-        "raise the limit in the sources file if the page is genuine"
+        f"{url}: body is larger than {limits.fields}.max_bytes={limits.max_bytes} ({how}); "
+        f"raise the limit in the sources file if the {what} is genuine"
     )
 
 
@@ -548,9 +602,9 @@ def _scrub(exc: BaseException, secret_params: list[str]) -> None:
         )
 
 
-def _timeout(url: str, settings: FetchSettings, reason: str = "") -> FetchTimeout:
+def _timeout(url: str, limits: _Limits, reason: str = "") -> FetchTimeout:
     detail = f" ({reason})" if reason else ""
     return FetchTimeout(
-        f"{url}: no complete answer within fetch.deadline_seconds={settings.deadline_seconds:g}{detail}; "
+        f"{url}: no complete answer within {limits.fields}.deadline_seconds={limits.deadline_seconds:g}{detail}; "
         "the site is slow or stalling; raise the deadline in the sources file if it is genuinely slow"
     )

@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol, TypeVar
 
 from article_etl import codes
 from article_etl.config import CheckThresholds
 from article_etl.encoding import find_text_problems
 from article_etl.encoding.checks import AUTO, languages_of
-from article_etl.identity import distance
+from article_etl.identity import SimHashIndex
 from article_etl.records import Article
 
 
@@ -78,29 +79,47 @@ def check_article(
     return out
 
 
-def split_duplicates(
-    batch: list[Article], near_max: int = -1
-) -> tuple[list[Article], list[tuple[Article, Article]]]:
+class Identity(Protocol):
+    """What duplicate detection reads of an article: an Article, or a small key standing for one
+    (the clean stage keeps only these for a whole day, never the bodies)."""
+
+    @property
+    def url(self) -> str: ...
+    @property
+    def article_id(self) -> str: ...
+    @property
+    def content_hash(self) -> str: ...
+    @property
+    def simhash(self) -> str: ...
+
+
+A = TypeVar("A", bound=Identity)
+
+
+def split_duplicates(batch: Sequence[A], near_max: int = -1) -> tuple[list[A], list[tuple[A, A]]]:
     """Split a batch into the articles kept and (duplicate, the kept article it duplicates) pairs.
 
     Two records are duplicates when they share a canonical URL (article_id) or a content hash, or
-    (with ``near_max`` >= 0) their SimHashes are at most ``near_max`` bits apart. The one kept is
-    the first by URL, so re-running the day keeps the same one.
+    (with ``near_max`` >= 0) their SimHashes are at most ``near_max`` bits apart (the first kept
+    one that close is the original; ``SimHashIndex`` finds it without comparing every pair). The
+    one kept is the first by URL, so re-running the day keeps the same one.
     """
-    kept: list[Article] = []
-    dups: list[tuple[Article, Article]] = []
-    by_id: dict[str, Article] = {}
-    by_hash: dict[str, Article] = {}
+    kept: list[A] = []
+    dups: list[tuple[A, A]] = []
+    by_id: dict[str, A] = {}
+    by_hash: dict[str, A] = {}
+    near: SimHashIndex[A] = SimHashIndex(near_max)
     for art in sorted(batch, key=lambda a: a.url):
         original = by_id.get(art.article_id) or by_hash.get(art.content_hash)
         if original is None and near_max >= 0 and art.simhash:
-            original = next(
-                (k for k in kept if k.simhash and distance(k.simhash, art.simhash) <= near_max), None
-            )
+            close = near.within(art.simhash)
+            original = close[0][1] if close else None
         if original is not None:
             dups.append((art, original))
         else:
             kept.append(art)
             by_id[art.article_id] = art
             by_hash[art.content_hash] = art
+            if near_max >= 0 and art.simhash:
+                near.add(art.simhash, art)
     return kept, dups

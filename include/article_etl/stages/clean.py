@@ -12,9 +12,10 @@ and the rest of the batch goes on. Extraction runs in a worker process with a ti
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from article_etl import codes
 from article_etl.config import Selectors, Settings, Source
@@ -37,11 +38,12 @@ Extractor = Callable[..., ExtractedArticle]
 _PAGE_TEXT_FIELDS = ("title", "body", "author", "site_name", "lang", "url", "canonical_url")
 
 
-def _from_discovery(where: str | None, source: Source) -> str | None:
-    """The extractor says "listed" for the discovery entry; records say which kind it was."""
+def _from_discovery(where: str | None, source: Source, route: str | None = None) -> str | None:
+    """The extractor says "listed" for the discovery entry; records say which kind of route
+    listed it (the page's own route when discovery recorded it, else the source's first)."""
     if where != "listed":
         return where
-    return "feed" if source.discovery.kind in ("rss", "jsonfeed") else "listing"
+    return "feed" if (route or source.routes[0].kind) in ("rss", "jsonfeed") else "listing"
 
 
 def build_article(
@@ -97,11 +99,11 @@ def build_article(
         body=values["body"],
         author=values["author"],
         published_at=fields.published_at or page.listed_published_at,
-        title_source=_from_discovery(fields.title_source, source),
+        title_source=_from_discovery(fields.title_source, source, page.listed_route),
         published_source=(
             fields.published_source
             if fields.published_at
-            else (_from_discovery("listed", source) if page.listed_published_at else None)
+            else (_from_discovery("listed", source, page.listed_route) if page.listed_published_at else None)
         ),
         site_name=values["site_name"],
         lang=values["lang"],
@@ -125,48 +127,70 @@ def run(settings: Settings, source_id: str, day: Day, root: Path | None = None) 
         ExtractionWorker(settings.checks.extract_budget_seconds) as worker,
     ):
         fetched = stage.read(RunPartition.of(Stage.FETCH, day, source_id, root).published())
-        passed: list[tuple[Article, bytes]] = []
-        seen = 0
-        for page in fetched.records(Kind.PAGES, Page):
-            seen += 1
-            stage.progress(seen, len(passed))
-            raw_ref = fetched.raw_ref(page.warc_record_id)
-            try:
-                art = build_article(source, page, day.ds, worker.extract, settings.fetch.secret_params)
-                line = JsonlWriter.encode(art)  # a record no file can hold fails here, not mid-write
-            except ExtractTimeout as exc:
-                stage.reject(
-                    page.url, codes.EXTRACT_TIMEOUT, str(exc), raw_ref=raw_ref, evidence=codes.EVIDENCE_NONE
+        # Each article's line goes to a spool file as soon as it is built; only its small key
+        # (URL, ids, hashes, where its line is) stays in memory for the duplicate check, which
+        # needs the whole day. The kept lines are then copied out of the spool, in URL order.
+        with tempfile.TemporaryFile(dir=stage.attempt.folder, prefix=".spool-") as spool:
+            keys: list[_Key] = []
+            seen = 0
+            for page in fetched.records(Kind.PAGES, Page):
+                seen += 1
+                stage.progress(seen, len(keys))
+                raw_ref = fetched.raw_ref(page.warc_record_id)
+                try:
+                    art = build_article(source, page, day.ds, worker.extract, settings.fetch.secret_params)
+                    line = JsonlWriter.encode(art)  # a record no file can hold fails here, not mid-write
+                except ExtractTimeout as exc:
+                    stage.reject(
+                        page.url,
+                        codes.EXTRACT_TIMEOUT,
+                        str(exc),
+                        raw_ref=raw_ref,
+                        evidence=codes.EVIDENCE_NONE,
+                    )
+                    continue
+                except (
+                    Exception
+                ) as exc:  # ExtractFailed or any other: one page's failure is that page's reject
+                    stage.reject(
+                        page.url,
+                        codes.EXTRACT_ERROR,
+                        f"{type(exc).__name__}: {exc}",
+                        raw_ref=raw_ref,
+                        evidence=codes.EVIDENCE_NONE,
+                    )
+                    continue
+                keys.append(
+                    _Key(art.url, art.article_id, art.content_hash, art.simhash, spool.tell(), len(line))
                 )
-                continue
-            except Exception as exc:  # ExtractFailed or any other: one page's failure is that page's reject
+                spool.write(line)
+            kept, dups = split_duplicates(keys, near_max=settings.checks.near_duplicate_max_distance)
+            for dup, original in dups:
                 stage.reject(
-                    page.url,
-                    codes.EXTRACT_ERROR,
-                    f"{type(exc).__name__}: {exc}",
-                    raw_ref=raw_ref,
-                    evidence=codes.EVIDENCE_NONE,
+                    dup.url,
+                    codes.DUPLICATE,
+                    f"same {_sameness(dup, original)} as {original.url} (article {original.article_id}), which is kept",
                 )
-                continue
-            passed.append((art, line))
-        lines = {id(a): line for a, line in passed}
-        kept, dups = split_duplicates(
-            [a for a, _ in passed], near_max=settings.checks.near_duplicate_max_distance
-        )
-        for dup, original in dups:
-            stage.reject(
-                dup.url,
-                codes.DUPLICATE,
-                f"same {_sameness(dup, original)} as {original.url} (article {original.article_id}), which is kept",
-            )
-        with stage.attempt.writer(Kind.ARTICLES) as out:
-            for art in kept:
-                out.write_line(lines[id(art)])
+            with stage.attempt.writer(Kind.ARTICLES) as out:
+                for key in kept:
+                    spool.seek(key.offset)
+                    out.write_line(spool.read(key.length))
         stage.manifest.counts.update({"in": seen, "out": out.count})
     return stage.summary(count=out.count)
 
 
-def _sameness(dup: Article, original: Article) -> str:
+class _Key(NamedTuple):
+    """What the duplicate check needs of one built article, and where its line is in the spool."""
+
+    url: str
+    article_id: str
+    content_hash: str
+    simhash: str
+    offset: int
+    length: int
+
+
+def _sameness(dup: _Key, original: _Key) -> str:
     if dup.article_id == original.article_id:
         return "canonical URL"
     if dup.content_hash == original.content_hash:

@@ -3,6 +3,7 @@ listed for the data interval."""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,8 @@ from article_etl.run import Day
 from article_etl.stages.common import stage_attempt
 from article_etl.storage import Kind, ListingState, Stage
 
+log = logging.getLogger(__name__)
+
 
 def run(settings: Settings, source_id: str, day: Day, root: Path | None = None) -> dict[str, Any]:
     """List the source's URLs for the interval; entries that cannot be taken become rejects.
@@ -21,6 +24,8 @@ def run(settings: Settings, source_id: str, day: Day, root: Path | None = None) 
     The feed, sitemaps, child sitemaps and listing pages are requested as article pages are: robots.txt first,
     within the per-host pace, and conditionally (ETag / Last-Modified remembered by
     ``storage.ListingState``; a 304 reuses the stored body, so the day's URL list is the same).
+    A source with several routes reads them in order until one covers the day; the manifest's
+    ``extra.discovery`` says which route found how many URLs and whether the day is complete.
     A listing that cannot be read at all raises (the site is down: the task retries) and
     publishes nothing, so no later stage can take "no URLs" for "no articles".
     """
@@ -42,4 +47,16 @@ def run(settings: Settings, source_id: str, day: Day, root: Path | None = None) 
         for problem in listing.problems:
             stage.reject(problem.ref, problem.code, problem.detail, evidence=codes.EVIDENCE_NONE)
         stage.manifest.counts.update({"in": len(listing.found) + len(listing.problems), "out": out.count})
+        # Which route found how many URLs, and whether the day is believed complete: for the
+        # load (pipeline_runs), the report and a person reading a backfill.
+        stage.manifest.extra["discovery"] = listing.summary()
+        log.info(
+            "discover %s ds=%s: %d URLs (%s); day %s: %s",
+            source_id,
+            day.ds,
+            out.count,
+            ", ".join(f"{r.kind}[{r.index}]={r.found}" for r in listing.routes if r.ran),
+            "complete" if listing.complete else "NOT complete",
+            listing.reason,
+        )
     return stage.summary(count=out.count)

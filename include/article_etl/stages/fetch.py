@@ -3,6 +3,12 @@
 Decoding happens here and only here: the page record carries the text, the codec, how it was
 chosen and the decoder's note, so no later stage looks at bytes again.
 
+A URL a WARC archive gave (the ``warc`` route: ``Discovered.warc``) is read from that archive,
+not requested: no robots.txt, no pace, no request. In replay mode (``run(..., replay=True)``)
+nothing is requested at all: the pages come from the day's stored WARC (see
+:mod:`article_etl.stages.replay`). Either way the capture goes through the same WARC reader
+and is processed as a fetched response is: written into this run's own WARC, then decoded.
+
 The outage rule: when more than ``fetch.max_transient_failure_rate`` of the pages fail with
 network errors, timeouts or 5xx/429, the site is down, not the articles (a redirect loop is not
 counted: the site answered, and a re-run would loop the same way). The task then fails
@@ -12,6 +18,7 @@ rejects on to the load, and the raw capture of the last good run stays the one t
 
 from __future__ import annotations
 
+import dataclasses
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -37,11 +44,20 @@ from article_etl.fetch import (
 )
 from article_etl.fetch.client import RedirectLoopError
 from article_etl.fetch.politeness import Politeness, RobotsDisallowed, RobotsUnavailable
-from article_etl.fetch.warc import warc_sink
-from article_etl.records import Discovered, Page
+from article_etl.fetch.warc import (
+    ArchivedCapture,
+    WarcReadError,
+    WarcSink,
+    iter_responses,
+    read_capture,
+    warc_sink,
+)
+from article_etl.records import Discovered, Page, Reject
 from article_etl.run import Day
 from article_etl.stages.common import StageRun, stage_attempt
 from article_etl.storage import Kind, RunPartition, Stage
+from article_etl.storage.files import JsonlWriter
+from article_etl.urls import redact_url
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
 # Threads per fetch task: enough to keep a few hosts busy up to their per-host limits.
@@ -67,7 +83,9 @@ def _fetch_one(
     session: requests.Session, settings: FetchSettings, polite: Politeness, item: Discovered
 ) -> _Outcome:
     """Fetch one URL (in a worker thread), as robots.txt and the per-host limits allow; every
-    failure becomes an outcome, never an exception."""
+    failure becomes an outcome, never an exception. A URL an archive gave is read from it."""
+    if item.warc is not None:
+        return _from_archive(settings, item, item.warc, item.warc_offset or 0)
     try:
         polite.check(item.url)
         with polite.slot(item.url):
@@ -97,6 +115,23 @@ def _fetch_one(
         return _Outcome(item, code=codes.FETCH_ERROR, detail=str(exc), evidence=codes.EVIDENCE_TRANSIENT)
 
 
+def _from_archive(settings: FetchSettings, item: Discovered, warc: str, offset: int) -> _Outcome:
+    """The capture a WARC route found, read back from its archive (no request)."""
+    try:
+        cap = read_capture(Path(warc), offset)
+    except (OSError, WarcReadError) as exc:
+        return _Outcome(
+            item,
+            code=codes.FETCH_ERROR,
+            detail=f"{item.url} could not be read from the archive it was found in ({exc}); "
+            "run the day again (discover reads the archive afresh)",
+        )
+    # The archive's URL as stored (a fetched capture's is redacted by the client).
+    cap = dataclasses.replace(cap, url=redact_url(cap.url, settings.secret_params))
+    _ = cap.sha256
+    return _Outcome(item, capture=cap)
+
+
 def _fetch_all(
     session: requests.Session, settings: FetchSettings, items: Iterable[Discovered]
 ) -> Iterator[_Outcome]:
@@ -121,8 +156,15 @@ def _fetch_all(
             yield window.popleft().result()
 
 
-def run(settings: Settings, source_id: str, day: Day, root: Path | None = None) -> dict[str, Any]:
-    """Fetch the URLs discovery published for this run; publish the pages that decode."""
+def run(
+    settings: Settings, source_id: str, day: Day, root: Path | None = None, *, replay: bool = False
+) -> dict[str, Any]:
+    """Fetch the URLs discovery published for this run; publish the pages that decode.
+
+    ``replay``: send no request; take the pages from the day's stored WARC (the fetch attempt the
+    replayed discover names) and process them as fetched ones."""
+    if replay:
+        return _replay(settings, source_id, day, root)
     session = make_session(settings.fetch)
     with stage_attempt(Stage.FETCH, settings, source_id, day, root) as stage:
         listed = stage.read(RunPartition.of(Stage.DISCOVER, day, source_id, root).published())
@@ -135,10 +177,7 @@ def run(settings: Settings, source_id: str, day: Day, root: Path | None = None) 
                 if cap is None:
                     stage.reject(outcome.item.url, outcome.code, outcome.detail, evidence=outcome.evidence)
                 else:
-                    record_id = sink.write(cap)
-                    page = _page(stage, outcome.item, cap, record_id)
-                    if page is not None:
-                        pages.write(page)
+                    _keep(stage, sink, pages, outcome.item, cap)
                 stage.progress(attempted, pages.count)
         # Each reject already says whether it was the site's passing failure: count those.
         transient = stage.evidence_counts[codes.EVIDENCE_TRANSIENT]
@@ -154,7 +193,59 @@ def run(settings: Settings, source_id: str, day: Day, root: Path | None = None) 
     return stage.summary(count=pages.count)
 
 
-def _page(stage: StageRun, item: Discovered, cap: Capture, record_id: str) -> Page | None:
+def _keep(stage: StageRun, sink: WarcSink, pages: JsonlWriter, item: Discovered, cap: Capture) -> None:
+    """Write a capture into this run's WARC (with the listed URL and the capture time, so a
+    replay rebuilds the same page record), then its page or its reject."""
+    when = cap.date if isinstance(cap, ArchivedCapture) and cap.date is not None else _now()
+    record_id = sink.write(cap, listed_url=item.url, date=when)
+    page = _page(stage, item, cap, record_id, when)
+    if page is not None:
+        pages.write(page)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def _replay(settings: Settings, source_id: str, day: Day, root: Path | None) -> dict[str, Any]:
+    """The fetch stage without a request: every response record of the stored WARC, in the
+    order it was fetched, processed as a fetched response; the stored fetch's rejects that have
+    no capture (timeouts, robots.txt) are carried over as they were, so the load, which replaces
+    the day's rejects, loses none of them."""
+    from article_etl.stages.replay import replayed_fetch
+
+    with stage_attempt(Stage.FETCH, settings, source_id, day, root) as stage:
+        listed = stage.read(RunPartition.of(Stage.DISCOVER, day, source_id, root).published())
+        stored = replayed_fetch(listed)
+        warc = stored.path(Kind.WARC)
+        items = {item.url: item for item in listed.records(Kind.URLS, Discovered)}
+        stage.total = stored.manifest.counts.get("in")
+        done = 0
+        for rej in stored.records(Kind.REJECTS, Reject):
+            if rej.raw_ref is None:  # no capture behind it: nothing to replay, keep it as it was
+                done += 1
+                stage.reject(
+                    rej.url, rej.reason, rej.detail, evidence=rej.evidence, check_name=rej.check_name
+                )
+        with warc_sink(stage.attempt.path(Kind.WARC)) as sink, stage.attempt.writer(Kind.PAGES) as pages:
+            for cap in iter_responses(warc):
+                done += 1
+                url = cap.listed_url or cap.url  # WARCs written before the listed URL was kept
+                _keep(stage, sink, pages, items.get(url) or Discovered(source_id=source_id, url=url), cap)
+                stage.progress(done, pages.count)
+        stage.manifest.counts.update({"in": done, "out": pages.count, "transient": 0})
+        stage.manifest.extra["warc_records"] = sink.count
+        stage.manifest.extra["replayed_from"] = {
+            "warc": str(warc.relative_to(stored.partition.root)),
+            "run_id": stored.manifest.run_id,
+            "attempt": stored.attempt,
+        }
+    return stage.summary(count=pages.count)
+
+
+def _page(
+    stage: StageRun, item: Discovered, cap: Capture, record_id: str, fetched_at: datetime
+) -> Page | None:
     """The decoded page, or None after recording why it cannot be one."""
     raw_ref = stage.attempt.raw_ref(record_id)
     content_type = cap.header("Content-Type")
@@ -209,12 +300,13 @@ def _page(stage: StageRun, item: Discovered, cap: Capture, record_id: str) -> Pa
         final_url=cap.url,
         status=cap.status,
         content_type=content_type,
-        fetched_at=datetime.now(UTC).replace(microsecond=0),
+        fetched_at=fetched_at,
         sha256=cap.sha256,
         size=len(cap.body),
         warc_record_id=record_id,
         listed_published_at=item.listed_published_at,
         listed_title=item.listed_title,
+        listed_route=item.route,
         html=decoded.text,
         encoding=decoded.encoding,
         encoding_method=decoded.method,

@@ -11,8 +11,10 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from article_etl import codes
 from article_etl.config import Settings
@@ -25,6 +27,8 @@ from article_etl.stages.common import stage_attempt
 from article_etl.storage import Kind, Published, RunPartition, Stage, upstream
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 class QualityGateError(PermanentError):
@@ -43,19 +47,25 @@ def run(
     with stage_attempt(Stage.LOAD, settings, source_id, day, root) as stage:
         validated = stage.read(RunPartition.of(Stage.VALIDATE, day, source_id, root).published())
         chain = _chain(validated, day, source_id, root)
-        stage_rejects = [r for part in chain.values() for r in part.records(Kind.REJECTS, Reject)]
+        # Read from the published files on each pass (the loader reads them twice), never held.
+        stage_rejects = _Records(list(chain.values()), Kind.REJECTS, Reject)
         counts: dict[str, dict[str, float]] = {
-            "discover": {"urls": chain[Stage.DISCOVER].manifest.counts.get("out", 0)},
+            "discover": {
+                "urls": chain[Stage.DISCOVER].manifest.counts.get("out", 0),
+                **discovery_metrics(chain[Stage.DISCOVER].manifest.extra.get("discovery")),
+            },
             "fetch": _counts(chain[Stage.FETCH], "pages"),
             "clean": _counts(chain[Stage.CLEAN], "articles"),
             "validate": _counts(chain[Stage.VALIDATE], "articles"),
         }
+        if chain[Stage.FETCH].manifest.extra.get("replayed_from"):
+            counts["fetch"]["replayed"] = 1  # the report says the day was replayed (stages.replay)
         engine = prepare_warehouse(warehouse)
         result = load_partition(
             engine,
             source=source,
             ds=day.ds,
-            batch=list(validated.records(Kind.ARTICLES, Article)),
+            batch=_Records([validated], Kind.ARTICLES, Article),
             partition_rejects=stage_rejects,
             dq_rows=_dq_rows(validated),
             counts=counts,
@@ -69,18 +79,62 @@ def run(
     discovered = int(counts["discover"]["urls"]) + chain[Stage.DISCOVER].manifest.counts.get("rejected", 0)
     # Pages of other days (a dateless route lists them; their own date sorted them out) count
     # neither for nor against the source: see quality.gate.NOT_COUNTED.
-    elsewhere = sum(1 for r in stage_rejects if r.reason in NOT_COUNTED)
+    tally = _Tally.of(stage_rejects)
+    elsewhere = tally.not_counted
     counted = discovered - elsewhere
     rate = (result.rejected - elsewhere) / counted if counted > 0 else 0.0
     # The load's own reject count is the warehouse's: every stage's rejects as stored.
     summary = stage.summary(loaded=result.loaded, reject_rate=round(rate, 3), rejected=result.rejected)
     if rate > source.max_reject_rate:
         raise QualityGateError(
-            _gate_message(
-                source_id, day.ds, result.rejected, discovered, rate, source.max_reject_rate, stage_rejects
-            )
+            _gate_message(source_id, day.ds, result.rejected, discovered, rate, source.max_reject_rate, tally)
         )
     return summary
+
+
+def discovery_metrics(summary: dict[str, Any] | None) -> dict[str, float]:
+    """The discover manifest's completeness and per-route counts as ``pipeline_runs`` metrics:
+    ``complete`` (1 or 0) and ``route{index}_{kind}`` (URLs that route found), for each route
+    read. None (a partition from before routes could be listed) gives none."""
+    if not summary:
+        return {}
+    out = {"complete": 1.0 if summary.get("complete") else 0.0}
+    for route in summary.get("routes", []):
+        if route.get("ran"):
+            out[f"route{route['index']}_{route['kind']}"] = float(route.get("found", 0))
+    return out
+
+
+class _Records(Generic[T]):
+    """The records of ``kind`` in some published attempts, read from their files afresh on each
+    iteration (so a day's records are never all in memory)."""
+
+    def __init__(self, parts: list[Published], kind: Kind, cls: type[T]) -> None:
+        self.parts, self.kind, self.cls = parts, kind, cls
+
+    def __iter__(self) -> Iterator[T]:
+        for part in self.parts:
+            yield from part.records(self.kind, self.cls)
+
+
+@dataclass
+class _Tally:
+    """What the gate and its message need of the stages' rejects, counted in one pass."""
+
+    total: int = 0
+    transient: int = 0
+    not_counted: int = 0
+    reasons: Counter[str] = field(default_factory=Counter)
+
+    @classmethod
+    def of(cls, rejects: Iterable[Reject]) -> _Tally:
+        tally = cls()
+        for r in rejects:
+            tally.total += 1
+            tally.transient += r.evidence == codes.EVIDENCE_TRANSIENT
+            tally.not_counted += r.reason in NOT_COUNTED
+            tally.reasons[r.reason] += 1
+        return tally
 
 
 def _chain(validated: Published, day: Day, source_id: str, root: Path | None) -> dict[Stage, Published]:
@@ -108,18 +162,18 @@ def _counts(part: Published, out_name: str) -> dict[str, float]:
 
 
 def _gate_message(
-    source_id: str, ds: str, rejected: int, discovered: int, rate: float, limit: float, rejects: list[Reject]
+    source_id: str, ds: str, rejected: int, discovered: int, rate: float, limit: float, rejects: _Tally
 ) -> str:
     """What went wrong and what to do, in one line: an outage and a layout change need different fixes."""
     head = (
         f"source {source_id}, ds {ds}: {rejected} of {discovered} discovered pages were rejected "
         f"({rate:.0%} > max_reject_rate {limit:.0%}); the day is loaded and the rejects are in the rejects table"
     )
-    transient = sum(1 for r in rejects if r.evidence == codes.EVIDENCE_TRANSIENT)
-    top = ", ".join(f"{code}={n}" for code, n in Counter(r.reason for r in rejects).most_common(3))
-    if rejects and transient * 2 > len(rejects):
+    transient = rejects.transient
+    top = ", ".join(f"{code}={n}" for code, n in rejects.reasons.most_common(3))
+    if rejects.total and transient * 2 > rejects.total:
         return (
-            f"{head}. {transient} of {len(rejects)} rejects are network errors, timeouts or 5xx ({top}): "
+            f"{head}. {transient} of {rejects.total} rejects are network errors, timeouts or 5xx ({top}): "
             "the site was down or blocking us; nothing loaded earlier was removed; re-run the day when it is back"
         )
     return (

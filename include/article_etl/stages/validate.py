@@ -18,7 +18,7 @@ import time
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from article_etl import codes
 from article_etl.config import Settings
@@ -28,7 +28,9 @@ from article_etl.quality.suites import clean_suite, fetch_suite
 from article_etl.records import Article, Page
 from article_etl.run import Day
 from article_etl.stages.common import StageRun, stage_attempt
-from article_etl.storage import Kind, RunPartition, Stage, data_docs_folder, run_key, upstream
+from article_etl.storage import Kind, Published, RunPartition, Stage, data_docs_folder, run_key, upstream
+
+T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +40,7 @@ _PAGE_COLUMNS = ("url", "status", "content_type", "size", "encoding", "encoding_
 
 def run(settings: Settings, source_id: str, day: Day, root: Path | None = None) -> dict[str, Any]:
     """Quarantine the rows the suites reject, gate the batch, pass on the rest."""
-    from article_etl.quality.validation import DEFAULT_CHUNK_ROWS, SuiteRun, validate
+    from article_etl.quality.validation import DEFAULT_CHUNK_ROWS, SuiteRun
 
     source = settings.source(source_id)
     docs_folder = data_docs_folder(root)
@@ -49,25 +51,28 @@ def run(settings: Settings, source_id: str, day: Day, root: Path | None = None) 
         fetched = upstream(Stage.FETCH, day, source_id, root, cleaned.manifest)
         started = time.monotonic()
 
-        page_rows = [
-            {name: getattr(page, name) for name in _PAGE_COLUMNS}
-            for page in fetched.records(Kind.PAGES, Page)
-        ]
-        raw_refs = {row["url"]: fetched.raw_ref(row["warc_record_id"]) for row in page_rows}
-        fetch_outcome = validate(
+        # Pages stream through the fetch suite in chunks (the rows carry no HTML); only the URLs
+        # of the pages it rejects are kept, to leave their articles out below.
+        fetch_run = SuiteRun(
             fetch_suite(settings),
-            page_rows,
-            page_rows,
             context=context,
             docs_folder=docs_folder,
             run_name=run_name,
             batch_name=f"{day.ds}-{source_id}-fetch",
         )
-        bad_pages = {page_rows[i]["url"] for i in fetch_outcome.failures}
-        for i, failures in sorted(fetch_outcome.failures.items()):
-            _reject(
-                stage, page_rows[i]["url"], failures, raw_refs.get(page_rows[i]["url"]), codes.EVIDENCE_NONE
-            )
+        bad_pages: set[str] = set()
+        pages = (
+            {name: getattr(page, name) for name in _PAGE_COLUMNS}
+            for page in fetched.records(Kind.PAGES, Page)
+        )
+        for rows in batched(pages, DEFAULT_CHUNK_ROWS):
+            for i, failures in sorted(fetch_run.chunk(rows, rows).items()):
+                row = rows[i]
+                bad_pages.add(row["url"])
+                _reject(
+                    stage, row["url"], failures, fetched.raw_ref(row["warc_record_id"]), codes.EVIDENCE_NONE
+                )
+        fetch_outcome = fetch_run.finish()
 
         # The articles stream through in chunks: each chunk's passing records are written before
         # the next is read, so memory is flat in the batch (the gate below still sees it whole).
@@ -78,16 +83,22 @@ def run(settings: Settings, source_id: str, day: Day, root: Path | None = None) 
             run_name=run_name,
             batch_name=f"{day.ds}-{source_id}-clean",
         )
+        # A rejected article's reject names its raw capture, which only the page records know:
+        # the (few) failures wait for one more pass over the pages, not a map of every page.
         articles = (a for a in cleaned.records(Kind.ARTICLES, Article) if a.url not in bad_pages)
+        failing: list[tuple[str, list[Any]]] = []
         with stage.attempt.writer(Kind.ARTICLES) as out:
             for chunk in batched(articles, DEFAULT_CHUNK_ROWS):
                 failed = clean_run.chunk(chunk, article_rows(chunk))
                 for i, art in enumerate(chunk):
                     if i in failed:
-                        _reject(stage, art.url, failed[i], raw_refs.get(art.url), codes.EVIDENCE_CONTENT)
+                        failing.append((art.url, failed[i]))
                     else:
                         out.write(art)
                 stage.progress(clean_run.outcome.rows, out.count)
+        raw_refs = _raw_refs(fetched, {url for url, _ in failing})
+        for url, failures in failing:
+            _reject(stage, url, failures, raw_refs.get(url), codes.EVIDENCE_CONTENT)
         clean_outcome = clean_run.finish()
         docs = fetch_outcome.docs + clean_outcome.docs
         for page in docs:
@@ -111,11 +122,24 @@ def run(settings: Settings, source_id: str, day: Day, root: Path | None = None) 
                     ds=day.ds, source_id=source_id, stage=stage_name, run_id=day.run_id
                 ):
                     dq.write(result)
-        stage.manifest.counts.update({"in": clean_outcome.rows, "out": out.count, "pages": len(page_rows)})
+        stage.manifest.counts.update(
+            {"in": clean_outcome.rows, "out": out.count, "pages": fetch_outcome.rows}
+        )
     return stage.summary(count=out.count)
 
 
-def batched(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
+def _raw_refs(fetched: Published, urls: set[str]) -> dict[str, str]:
+    """The raw capture of each page whose URL is in ``urls`` (one streamed pass over the pages)."""
+    if not urls:
+        return {}
+    return {
+        page.url: fetched.raw_ref(page.warc_record_id)
+        for page in fetched.records(Kind.PAGES, Page)
+        if page.url in urls
+    }
+
+
+def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
     """``items`` in lists of ``size`` (itertools.batched arrives with Python 3.12)."""
     it = iter(items)
     while chunk := list(islice(it, size)):

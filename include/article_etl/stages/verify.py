@@ -17,7 +17,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, and_, delete, func, select
+from sqlalchemy import Engine, Select, and_, delete, func, select
 
 from article_etl.quality.rules import RuleContext
 from article_etl.quality.suites import warehouse_suites
@@ -35,23 +35,32 @@ def run(
     engine: Engine, source_id: str, day: Day, counts: dict[str, dict[str, float]], root: Path | None = None
 ) -> list[DQResult]:
     """Validate the warehouse for this day and source; write and return the results."""
-    from article_etl.quality.validation import validate
+    from article_etl.quality.validation import DEFAULT_CHUNK_ROWS, SuiteRun
 
     count_suite, article_suite = warehouse_suites()
     count_rows = [_count_row(engine, source_id, day.ds, counts)]
-    article_rows = _article_rows(engine, source_id, day.ds)
     results: list[DQResult] = []
     docs: list[str] = []
-    for suite, rows in ((count_suite, count_rows), (article_suite, article_rows)):
-        outcome = validate(
+    for suite in (count_suite, article_suite):
+        run = SuiteRun(
             suite,
-            rows,
-            rows,
             context=RuleContext(),
             docs_folder=data_docs_folder(root),
             run_name=run_key(day.run_id),
             batch_name=f"{day.ds}-{source_id}-{suite.name}",
         )
+        if suite is count_suite:
+            run.chunk(count_rows, count_rows)
+        else:
+            # The day's articles stream from the database a chunk at a time (never all at once).
+            with engine.connect() as conn:
+                result = conn.execution_options(stream_results=True).execute(
+                    _article_query(source_id, day.ds)
+                )
+                for part in result.mappings().partitions(DEFAULT_CHUNK_ROWS):
+                    rows = [dict(row) for row in part]
+                    run.chunk(rows, rows)
+        outcome = run.finish()
         docs += outcome.docs
         results += outcome.dq_results(ds=day.ds, source_id=source_id, stage=STAGE, run_id=day.run_id)
     _write(engine, source_id, day.ds, results)
@@ -95,7 +104,7 @@ def _count_row(
     }
 
 
-def _article_rows(engine: Engine, source_id: str, ds: str) -> list[dict[str, Any]]:
+def _article_query(source_id: str, ds: str) -> Select[Any]:
     """One row per article of the day: whether its source is known, how often its URL is stored."""
     other = articles.alias("other")
     copies = (
@@ -114,8 +123,7 @@ def _article_rows(engine: Engine, source_id: str, ds: str) -> list[dict[str, Any
         .select_from(articles.outerjoin(sources, sources.c.source_id == articles.c.source_id))
         .where(articles.c.ds == ds, articles.c.source_id == source_id)
     )
-    with engine.connect() as conn:
-        return [dict(row._mapping) for row in conn.execute(query)]
+    return query
 
 
 def _write(engine: Engine, source_id: str, ds: str, results: list[DQResult]) -> None:

@@ -32,7 +32,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from article_etl.errors import PermanentError
 from article_etl.run import Day
@@ -271,9 +271,12 @@ def latest_published(stage: Stage, ds: str, source_id: str, root: Path | None = 
     return RunPartition(stage, ds, source_id, manifest.run_id, root or data_root()).published()
 
 
-def copy_published(source: Published, day: Day, inputs: list[dict[str, str]]) -> Published:
+def copy_published(
+    source: Published, day: Day, inputs: list[dict[str, str]], extra: dict[str, Any] | None = None
+) -> Published:
     """Publish ``source``'s files as the output of the same stage for another run (``day``): a
-    requeue replays an earlier capture under its own run, so the earlier run stays as it was."""
+    requeue or a replay reruns an earlier capture under its own run, so the earlier run stays as
+    it was. ``extra`` is added to the manifest's."""
     target = RunPartition.of(source.partition.stage, day, source.partition.source_id, source.partition.root)
     attempt = target.begin(day.try_number)
     for kind in source.manifest.files:
@@ -290,7 +293,7 @@ def copy_published(source: Published, day: Day, inputs: list[dict[str, str]]) ->
         counts=dict(old.counts),
         rejects_by_code=dict(old.rejects_by_code),
         inputs=inputs,
-        extra={**old.extra, "copied_from": {"run_id": old.run_id, "attempt": old.attempt}},
+        extra={**old.extra, "copied_from": {"run_id": old.run_id, "attempt": old.attempt}, **(extra or {})},
     )
     return attempt.publish(manifest)
 

@@ -9,12 +9,14 @@ happened to it.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import replace
 
 from sqlalchemy import Connection, delete, select
 
 from article_etl.codes import REMOVING_EVIDENCE
 from article_etl.records import Reject
+from article_etl.warehouse.dialects import dialect_for
 from article_etl.warehouse.fit import stored_url
 from article_etl.warehouse.schema import articles, rejects
 
@@ -28,7 +30,15 @@ def remove_rejected(
     conn: Connection, source_id: str, ds: str, found: list[Reject], keep_ids: set[str]
 ) -> list[Reject]:
     """Take out this day's loaded articles that a reject gives positive evidence against, and
-    return the rejects with a note saying what became of the article loaded for their URL.
+    return the rejects with a note saying what became of the article loaded for their URL
+    (``Removals`` in one call, for a list of rejects held in memory)."""
+    removals = Removals.plan(conn, source_id, ds, found, keep_ids)
+    return [removals.note(rej) for rej in found]
+
+
+class Removals:
+    """The removals one load makes, decided from its rejects' URLs alone (``plan``), then told in
+    each reject's detail (``note``), so the rejects themselves can stream past twice.
 
     A re-run may reject a page this day loaded before: only a reject whose evidence is in
     ``REMOVING_EVIDENCE`` takes its row out (a timeout says nothing about the article). A page the
@@ -38,33 +48,48 @@ def remove_rejected(
 
     A removal is remembered across re-runs: the reject of the run that removed the row says so,
     and a re-run (which finds no row left to remove) carries that note over from the partition's
-    previous rejects, so re-running a day leaves the same rejects table.
+    previous rejects, so re-running a day leaves the same rejects table. ``plan`` reads those
+    notes, so it runs before the partition's rejects are replaced.
     """
-    urls = {stored_url(r.url) for r in found}
-    if not urls:
-        return found
-    partition = (articles.c.source_id == source_id) & (articles.c.ds == ds)
-    loaded: dict[str, list[str]] = {}
-    for row in conn.execute(
-        select(articles.c.url, articles.c.article_id).where(partition, articles.c.url.in_(urls))
-    ):
-        if row.article_id not in keep_ids:
-            loaded.setdefault(row.url, []).append(row.article_id)
-    removing = {stored_url(r.url) for r in found if r.evidence in REMOVING_EVIDENCE}
-    gone = sorted({aid for url in removing for aid in loaded.get(url, [])})
-    if gone:
-        conn.execute(delete(articles).where(articles.c.article_id.in_(gone)))
-    removed_before = _removals_recorded(conn, source_id, ds, removing - set(loaded))
-    out: list[Reject] = []
-    for rej in found:
+
+    def __init__(self, loaded: dict[str, list[str]], removed_before: dict[str, list[str]]) -> None:
+        self.loaded = loaded
+        self.removed_before = removed_before
+
+    @classmethod
+    def plan(
+        cls, conn: Connection, source_id: str, ds: str, found: Iterable[Reject], keep_ids: set[str]
+    ) -> Removals:
+        """Remove the rows positive evidence takes out; remember what to tell each reject."""
+        urls: set[str] = set()
+        removing: set[str] = set()
+        for rej in found:
+            url = stored_url(rej.url)
+            urls.add(url)
+            if rej.evidence in REMOVING_EVIDENCE:
+                removing.add(url)
+        if not urls:
+            return cls({}, {})
+        partition = (articles.c.source_id == source_id) & (articles.c.ds == ds)
+        loaded: dict[str, list[str]] = {}
+        for member in dialect_for(conn.dialect.name).in_clauses(articles.c.url, sorted(urls)):
+            for row in conn.execute(select(articles.c.url, articles.c.article_id).where(partition, member)):
+                if row.article_id not in keep_ids:
+                    loaded.setdefault(row.url, []).append(row.article_id)
+        gone = sorted({aid for url in removing for aid in loaded.get(url, [])})
+        for member in dialect_for(conn.dialect.name).in_clauses(articles.c.article_id, gone):
+            conn.execute(delete(articles).where(member))
+        return cls(loaded, _removals_recorded(conn, source_id, ds, removing - set(loaded)))
+
+    def note(self, rej: Reject) -> Reject:
+        """``rej`` with a note on what became of the article loaded earlier for its URL, if any."""
         url = stored_url(rej.url)
-        ids = loaded.get(url, [])
+        ids = self.loaded.get(url, [])
         if rej.evidence in REMOVING_EVIDENCE:
-            notes = [REMOVED.format(id=aid) for aid in ids] or removed_before.get(url, [])
+            notes = [REMOVED.format(id=aid) for aid in ids] or self.removed_before.get(url, [])
         else:
             notes = [KEPT.format(id=aid, evidence=rej.evidence) for aid in ids]
-        out.append(replace(rej, detail=rej.detail + "".join(notes)) if notes else rej)
-    return out
+        return replace(rej, detail=rej.detail + "".join(notes)) if notes else rej
 
 
 def _removals_recorded(conn: Connection, source_id: str, ds: str, urls: set[str]) -> dict[str, list[str]]:
@@ -72,11 +97,16 @@ def _removals_recorded(conn: Connection, source_id: str, ds: str, urls: set[str]
     if not urls:
         return {}
     out: dict[str, list[str]] = {}
-    for row in conn.execute(
-        select(rejects.c.url, rejects.c.detail).where(
-            rejects.c.ds == ds, rejects.c.source_id == source_id, rejects.c.url.in_(urls)
+    rows = (
+        row
+        for member in dialect_for(conn.dialect.name).in_clauses(rejects.c.url, sorted(urls))
+        for row in conn.execute(
+            select(rejects.c.url, rejects.c.detail).where(
+                rejects.c.ds == ds, rejects.c.source_id == source_id, member
+            )
         )
-    ):
+    )
+    for row in rows:
         notes = [REMOVED.format(id=aid) for aid in _REMOVED_RE.findall(row.detail)]
         if notes and row.url not in out:
             out[row.url] = notes

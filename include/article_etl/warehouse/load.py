@@ -23,19 +23,20 @@ A bad day never destroys a good one:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from itertools import islice
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Connection, Engine, Table, delete, select, update
 
 from article_etl.codes import DUPLICATE, EVIDENCE_CONTENT, EVIDENCE_NONE, ROUNDTRIP_MISMATCH
 from article_etl.config import Source
-from article_etl.identity import distance
+from article_etl.identity import SimHashIndex
 from article_etl.records import Article, Reject
 from article_etl.warehouse.dialects import dialect_for
-from article_etl.warehouse.evidence import remove_rejected
+from article_etl.warehouse.evidence import Removals
 from article_etl.warehouse.fit import fit_batch, reject_row
 from article_etl.warehouse.schema import (
     article_revisions,
@@ -45,7 +46,9 @@ from article_etl.warehouse.schema import (
     rejects,
     sources,
 )
-from article_etl.warehouse.write import article_row, upsert, upsert_isolated, write_articles
+from article_etl.warehouse.write import CHUNK_ROWS, article_row, upsert, upsert_isolated, write_articles
+
+T = TypeVar("T")
 
 NEAR_DUPLICATE_DAYS = timedelta(days=3)
 # Stored timestamps keep their source's offset on some dialects, so a range filter in SQL is off
@@ -67,18 +70,28 @@ def load_partition(
     *,
     source: Source,
     ds: str,
-    batch: Sequence[Article],
-    partition_rejects: Sequence[Reject],
+    batch: Iterable[Article],
+    partition_rejects: Iterable[Reject],
     dq_rows: Sequence[dict[str, Any]],
     counts: dict[str, dict[str, float]],
     run_id: str | None,
     near_duplicate_max_distance: int = -1,
+    chunk_rows: int = CHUNK_ROWS,
 ) -> LoadResult:
     """Upsert ``batch`` and replace the partition's rejects, dq results and counts.
+
+    The articles go through ``chunk_rows`` at a time (fitted, checked for duplicates, written and
+    read back per chunk), all in the one transaction, so memory is flat in the day's size while a
+    load killed half-way still changes nothing. ``partition_rejects`` is read twice (a list, or
+    anything that reads its records again on each iteration, such as a published file); so is
+    ``batch`` when near-duplicates are looked for (the first pass finds its date range). Only the
+    ids of the articles kept and the load's own rejects stay in memory for the whole day.
 
     Returns how many articles this load stored and how many rejects the partition now has.
     """
     dialect = dialect_for(engine.dialect.name)
+    batch = _reiterable(batch)
+    partition_rejects = _reiterable(partition_rejects)
     with engine.connect() as conn:
         try:
             with conn.begin():
@@ -98,31 +111,40 @@ def load_partition(
                     ],
                     ["source_id"],
                 )
-                fitted, unfit = fit_batch(list(batch), run_id)
-                keep, dup_rejects = _split_warehouse_duplicates(
-                    conn, fitted, ds, run_id, near_duplicate_max_distance
-                )
-                told = remove_rejected(
-                    conn,
-                    source.id,
-                    ds,
-                    [*partition_rejects, *unfit, *dup_rejects],
-                    keep_ids={a.article_id for a in keep},
-                )
-                stored, refused = _write_articles(conn, keep, ds, run_id, source.timezone or "UTC")
-                all_rejects = [*told, *refused]
-                load_counts = {
-                    "loaded": len(stored),
-                    "rejected": len(unfit) + len(dup_rejects) + len(refused),
-                }
-                counts = {**counts, "load": {**counts.get("load", {}), **load_counts}}
+                near = _near_index(conn, source.id, batch, ds, near_duplicate_max_distance)
+                keep_ids: set[str] = set()
+                # The load's own rejects: unfit and duplicate ones (told what became of a row
+                # loaded earlier for their URL, as the stages' rejects are), refused and damaged ones.
+                own: list[Reject] = []
+                refused_all: list[Reject] = []
+                stored_count = 0
+                for chunk in _chunks(batch, chunk_rows):
+                    fitted, unfit = fit_batch(chunk, run_id)
+                    keep, dup_rejects = _split_warehouse_duplicates(conn, fitted, ds, run_id, near)
+                    keep_ids.update(a.article_id for a in keep)
+                    stored, refused = _write_articles(conn, keep, ds, run_id, source.timezone or "UTC")
+                    stored_count += len(stored)
+                    own += [*unfit, *dup_rejects]
+                    refused_all += refused
+                found = _Both(partition_rejects, own)
+                removals = Removals.plan(conn, source.id, ds, found, keep_ids)
                 partition = (ds, source.id)
-                _replace(
-                    conn,
-                    rejects,
-                    partition,
-                    [reject_row(r, ds=ds, source_id=source.id, run_id=run_id) for r in all_rejects],
-                )
+                rejected = 0
+                _replace(conn, rejects, partition, [])
+                for told in _chunks(found, chunk_rows):
+                    rejected += len(told)
+                    rows = [
+                        reject_row(removals.note(r), ds=ds, source_id=source.id, run_id=run_id) for r in told
+                    ]
+                    conn.execute(rejects.insert(), rows)
+                if refused_all:
+                    rejected += len(refused_all)
+                    conn.execute(
+                        rejects.insert(),
+                        [reject_row(r, ds=ds, source_id=source.id, run_id=run_id) for r in refused_all],
+                    )
+                load_counts = {"loaded": stored_count, "rejected": len(own) + len(refused_all)}
+                counts = {**counts, "load": {**counts.get("load", {}), **load_counts}}
                 _replace(conn, dq_results, partition, [{"run_id": run_id, **row} for row in dq_rows])
                 _replace(
                     conn,
@@ -142,7 +164,59 @@ def load_partition(
                 )
         finally:
             dialect.release_load_lock(conn)
-    return LoadResult(loaded=len(stored), rejected=len(all_rejects))
+    return LoadResult(loaded=stored_count, rejected=rejected)
+
+
+class _Both(Generic[T]):
+    """Two re-iterable sequences of records read one after the other, again on each iteration."""
+
+    def __init__(self, first: Iterable[T], second: Iterable[T]) -> None:
+        self.first, self.second = first, second
+
+    def __iter__(self) -> Iterator[T]:
+        yield from self.first
+        yield from self.second
+
+
+def _reiterable(items: Iterable[T]) -> Iterable[T]:
+    """``items`` itself when it can be read again; a one-shot iterator is read into a list."""
+    return list(items) if iter(items) is items else items
+
+
+def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+def _near_index(
+    conn: Connection, source_id: str, batch: Iterable[Article], ds: str, near_max: int
+) -> SimHashIndex[Any] | None:
+    """The warehouse's articles of other partitions published within a few days of the batch's
+    dates, indexed by SimHash (None when near-duplicates are off or nothing is dated)."""
+    if near_max < 0:
+        return None
+    low = high = None
+    for art in batch:
+        if art.published_at is not None:
+            low = art.published_at if low is None else min(low, art.published_at)
+            high = art.published_at if high is None else max(high, art.published_at)
+    if low is None or high is None:
+        return None
+    low, high = low - NEAR_DUPLICATE_DAYS, high + NEAR_DUPLICATE_DAYS
+    others = ~((articles.c.source_id == source_id) & (articles.c.ds == ds))
+    index: SimHashIndex[Any] = SimHashIndex(near_max)
+    for row in conn.execute(
+        select(articles.c.article_id, articles.c.url, articles.c.simhash, articles.c.published_at).where(
+            others,
+            articles.c.simhash != "",
+            articles.c.published_at >= low - _OFFSET_MARGIN,
+            articles.c.published_at <= high + _OFFSET_MARGIN,
+        )
+    ):
+        if low <= row.published_at <= high:
+            index.add(row.simhash, row)
+    return index
 
 
 def _replace(conn: Connection, table: Table, partition: tuple[str, str], rows: list[dict[str, Any]]) -> None:
@@ -236,11 +310,11 @@ def _record_revisions(
 
 
 def _split_warehouse_duplicates(
-    conn: Connection, batch: Sequence[Article], ds: str, run_id: str | None, near_max: int
+    conn: Connection, batch: Sequence[Article], ds: str, run_id: str | None, near: SimHashIndex[Any] | None
 ) -> tuple[list[Article], list[Reject]]:
     """Articles the warehouse already holds under another article_id become duplicate rejects:
     the same text (content hash), or nearly the same text published within a few days (SimHash,
-    at most ``near_max`` bits apart; -1 turns that off). This day's own rows of this source are
+    found in ``near``, the index ``_near_index`` built for the day; None: off). This day's own rows of this source are
     not compared with, since this load replaces them."""
     if not batch:
         return [], []
@@ -272,24 +346,6 @@ def _split_warehouse_duplicates(
                 .where((articles.c.last_seen < seen) | articles.c.last_seen.is_(None))
                 .values(last_seen=seen)
             )
-    near: list[Any] = []
-    dated = [a.published_at for a in batch if a.published_at is not None]
-    if near_max >= 0 and dated:
-        low, high = min(dated) - NEAR_DUPLICATE_DAYS, max(dated) + NEAR_DUPLICATE_DAYS
-        near = [
-            row
-            for row in conn.execute(
-                select(
-                    articles.c.article_id, articles.c.url, articles.c.simhash, articles.c.published_at
-                ).where(
-                    others,
-                    articles.c.simhash != "",
-                    articles.c.published_at >= low - _OFFSET_MARGIN,
-                    articles.c.published_at <= high + _OFFSET_MARGIN,
-                )
-            )
-            if low <= row.published_at <= high
-        ]
     keep: list[Article] = []
     out: list[Reject] = []
     for art in batch:
@@ -299,20 +355,16 @@ def _split_warehouse_duplicates(
             detail = f"already in the warehouse, loaded for ds={first.ds} from source {first.source_id}"
         elif owner is not None and owner.article_id != art.article_id:
             detail = f"same text as {owner.url} (article {owner.article_id}), already in the warehouse"
-        elif art.simhash:
+        elif art.simhash and near is not None:
             close = min(
-                (
-                    (distance(art.simhash, row.simhash), row)
-                    for row in near
-                    if row.article_id != art.article_id
-                ),
+                ((bits, row) for bits, row in near.within(art.simhash) if row.article_id != art.article_id),
                 default=None,
                 key=lambda pair: pair[0],
             )
-            if close is not None and close[0] <= near_max:
+            if close is not None:
                 detail = (
                     f"near-duplicate of {close[1].url} (article {close[1].article_id}), already in the warehouse: "
-                    f"SimHash {close[0]} of 64 bits apart (checks.near_duplicate_max_distance is {near_max})"
+                    f"SimHash {close[0]} of 64 bits apart (checks.near_duplicate_max_distance is {near.max_distance})"
                 )
         if detail is None:
             keep.append(art)

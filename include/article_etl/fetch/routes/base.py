@@ -12,9 +12,10 @@ client (private-address guard, deadline, size cap), conditionally when validator
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -120,13 +121,16 @@ class Listing:
 @dataclass
 class Context:
     """What a route may use: the source, the interval, the listing requests, and where its
-    problems go (each becomes a reject)."""
+    problems go (each becomes a reject). ``kind`` and ``field_name`` name the route being read, as
+    messages show it (``rss``; ``discovery[1]`` in a list of routes)."""
 
     source: Source
     start: datetime
     end: datetime
     listing: Listing
     problems: list[Problem] = field(default_factory=list)
+    kind: str = ""
+    field_name: str = "discovery"
 
     @property
     def settings(self) -> FetchSettings:
@@ -143,18 +147,29 @@ class Context:
     def redact(self, url: str) -> str:
         return redact_url(url, self.settings.secret_params)
 
-    def get_configured(self, url: str, what: str = "discovery.url") -> bytes:
+    def get_configured(self, url: str, what: str | None = None) -> bytes:
         """The body of a URL the sources file names (a feed, a sitemap, a listing's first page).
 
         Every failure to read it is either the config's fault (robots.txt disallows it, a 4xx, a
         refused address, not http(s)): a ConfigError naming the source, the URL and the field,
         no retries; or the site's passing state (5xx, 429, unreachable): a DiscoveryError.
         """
+        with self.configured_request(url, what):
+            status, body = self.listing.get(url)  # as configured: secrets included
+        self.check_status(url, status, what)
+        return body
+
+    @contextmanager
+    def configured_request(self, url: str, what: str | None = None) -> Iterator[None]:
+        """Turn the failures of a request for a configured URL into a ConfigError (the config's
+        fault: robots.txt, a refused address, not http(s)) or a DiscoveryError (the site's
+        passing state), each naming the source, the URL (redacted) and the field."""
         source, settings = self.source, self.settings
         shown = self.shown(url)
-        where = f"source {source.id}: {source.discovery.kind} {shown}"
+        what = what or f"{self.field_name}.url"
+        where = f"source {source.id}: {self.kind or source.routes[0].kind} {shown}"
         try:
-            status, body = self.listing.get(url)  # as configured: secrets included
+            yield
         except RobotsDisallowed as exc:  # asking again tomorrow gives the same answer: fail at once
             raise ConfigError(
                 f"{where} is disallowed by the site's robots.txt ({exc.detail}); "
@@ -175,6 +190,11 @@ class Context:
             ) from None
         except FetchError as exc:  # its message already names the URL redacted
             raise DiscoveryError(f"source {source.id}: {exc}") from exc
+
+    def check_status(self, url: str, status: int, what: str | None = None) -> None:
+        """A 4xx (but 408/425/429) is the config's fault, any other non-2xx the site's state."""
+        what = what or f"{self.field_name}.url"
+        where = f"source {self.source.id}: {self.kind or self.source.routes[0].kind} {self.shown(url)}"
         if 400 <= status < 500 and status not in TRANSIENT_STATUSES:
             # 404, 403, 410, 401...: the URL or our access is wrong; retrying cannot mend it.
             raise ConfigError(
@@ -186,7 +206,45 @@ class Context:
                 f"{where} answered HTTP {status}; retry later, and check {what} in the sources file "
                 "if it stays so"
             )
-        return body
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Whether a route's listing reached the whole data interval, and why it is believed so.
+
+    A feed lists only its latest items: when its oldest item is not older than the interval's
+    start, articles of the interval published before that item may have dropped off it, and the
+    route cannot vouch for the day (``complete`` False). Discovery then reads the source's next
+    route (a sitemap, listing pages, an archive)."""
+
+    complete: bool
+    reason: str
+    oldest: datetime | None = None
+
+
+def dated_coverage(kind: str, entries: Sequence[Discovered], ctx: Context) -> Coverage:
+    """The coverage of a listing that dates its entries and holds everything between its newest
+    and its oldest entry (a feed, a sitemap): complete when its oldest date lies before the
+    interval's start."""
+    dates = [e.listed_published_at for e in entries if e.url and e.listed_published_at is not None]
+    if not entries:
+        return Coverage(False, f"{kind} lists nothing")
+    if not dates:
+        return Coverage(
+            False, f"{kind} dates none of its {len(entries)} entries: cannot tell whether it reaches the day"
+        )
+    oldest = min(dates)
+    shown = stamp(oldest)
+    if oldest < ctx.start:
+        return Coverage(True, f"{kind} reaches back to {shown}, before the day", oldest)
+    where = "inside the day" if oldest < ctx.end else "after the day"
+    # Articles of the day published before that item may have dropped off the listing.
+    return Coverage(False, f"{kind} oldest item {shown} is {where}", oldest)
+
+
+def stamp(when: datetime) -> str:
+    """A date as coverage reasons print it."""
+    return when.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 class Route(Protocol):
@@ -197,4 +255,9 @@ class Route(Protocol):
         (``None``: the page's own date decides at clean). Entries with an empty URL become
         ``missing_url`` rejects; the caller applies the window, repeats and ``max_articles``.
         Problems with single entries go to ``ctx.problems``."""
+        ...
+
+    def coverage(self, ctx: Context, entries: Sequence[Discovered]) -> Coverage:
+        """Whether ``entries`` (what :meth:`entries` gave, before the window) cover the whole
+        interval; called once, after :meth:`entries`."""
         ...

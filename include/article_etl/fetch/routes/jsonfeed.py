@@ -6,13 +6,13 @@ zone) and ``title``. JSON is UTF-8 by the spec; ``json.loads`` on the bytes also
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 from urllib.parse import urljoin
 
 from article_etl.codes import FEED_PARSE_ERROR
 from article_etl.config import JsonFeedDiscovery
-from article_etl.fetch.routes.base import Context, Problem, malformed
+from article_etl.fetch.routes.base import Context, Coverage, Problem, dated_coverage, malformed
 from article_etl.fetch.routes.dates import parse_date
 from article_etl.records import Discovered
 
@@ -62,6 +62,10 @@ class JsonFeed:
             )
         ctx.listing.remember(url)
         return out
+
+    def coverage(self, ctx: Context, entries: Sequence[Discovered]) -> Coverage:
+        """A feed holds its latest items only: it covers the day when its oldest item is older."""
+        return dated_coverage("jsonfeed", entries, ctx)
 
 
 def _text(value: Any) -> str:

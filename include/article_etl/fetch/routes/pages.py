@@ -15,7 +15,7 @@ page that fails is one reject and ends the pagination; what was read is kept.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from urllib.parse import urljoin
 
@@ -24,7 +24,7 @@ from article_etl.config import ConfigError, ListingDiscovery
 from article_etl.encoding import decode_html
 from article_etl.fetch.client import FetchError, PrivateAddressError
 from article_etl.fetch.politeness import RobotsDisallowed, RobotsUnavailable
-from article_etl.fetch.routes.base import Context, Problem
+from article_etl.fetch.routes.base import Context, Coverage, Problem, dated_coverage, stamp
 from article_etl.fetch.routes.dates import parse_date
 from article_etl.records import Discovered
 
@@ -34,28 +34,68 @@ class ListingPages:
 
     def __init__(self, config: ListingDiscovery) -> None:
         self.config = config
+        # Why the reading stopped ("older", "end", "failed", "max_pages") and after how many
+        # pages: what :meth:`coverage` judges the day by.
+        self.stopped = ""
+        self.pages_read = 0
 
     def entries(self, ctx: Context) -> Iterable[Discovered]:
         cfg = self.config
         out: list[Discovered] = []
         seen_pages: set[str] = set()
         url: str | None = cfg.url
+        self.stopped = "max_pages"
         for number in range(1, cfg.max_pages + 1):
             if url is None or url in seen_pages:
+                self.stopped = "end"
                 break
             seen_pages.add(url)
             body = ctx.get_configured(url) if number == 1 else self._get_later(ctx, url)
             if body is None:
+                self.stopped = "failed"
                 break
+            self.pages_read = number
             entries, next_href = self._parse(ctx, url, body)
             out.extend(entries)
             if not entries:
+                self.stopped = "end"
                 break
             dates = [e.listed_published_at for e in entries]
             if all(d is not None and d < ctx.start for d in dates):
+                self.stopped = "older"
                 break  # a whole page older than the interval: the rest is older still
             url = self._next(url, number, next_href)
+        else:
+            if url is None:
+                self.stopped = "end"
         return out
+
+    def coverage(self, ctx: Context, entries: Sequence[Discovered]) -> Coverage:
+        """Complete when the pagination got below the day (a page wholly older, or any listed
+        date older) or read the whole listing; not when ``max_pages`` or a failed page ended it
+        first."""
+        pages = f"{self.pages_read} page{'s' if self.pages_read != 1 else ''}"
+        if self.stopped == "older":
+            return Coverage(True, f"listing reached a page older than the day after {pages}")
+        dated = dated_coverage("listing", entries, ctx)
+        if dated.complete:
+            return dated
+        if self.stopped == "end":
+            return Coverage(True, f"listing read to its last page ({pages})", dated.oldest)
+        why = (
+            f"stopped at max_pages={self.config.max_pages} (raise it to read further back)"
+            if self.stopped == "max_pages"
+            else f"page {self.pages_read + 1} failed"
+        )
+        if dated.oldest is not None:
+            return Coverage(
+                False,
+                f"listing {why} with its oldest entry at {stamp(dated.oldest)}, not before the day",
+                dated.oldest,
+            )
+        return Coverage(
+            False, f"listing {why} without dates older than the day: the day may be on later pages"
+        )
 
     def _next(self, url: str, number: int, next_href: str | None) -> str | None:
         cfg = self.config

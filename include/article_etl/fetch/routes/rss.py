@@ -13,7 +13,7 @@ Real feeds are messy, and each rule here is for something sites do:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin
@@ -22,7 +22,7 @@ from xml.sax import SAXParseException
 
 from article_etl.codes import FEED_PARSE_ERROR
 from article_etl.config import RssDiscovery
-from article_etl.fetch.routes.base import Context, Problem, malformed
+from article_etl.fetch.routes.base import Context, Coverage, Problem, dated_coverage, malformed
 from article_etl.fetch.routes.dates import parse_date
 from article_etl.records import Discovered
 
@@ -49,6 +49,10 @@ class RssFeed:
         if not any(p.code == FEED_PARSE_ERROR for p in ctx.problems):
             ctx.listing.remember(self.config.url)  # only a whole feed may be reused on a 304
         return out
+
+    def coverage(self, ctx: Context, entries: Sequence[Discovered]) -> Coverage:
+        """A feed holds its latest items only: it covers the day when its oldest item is older."""
+        return dated_coverage("rss", entries, ctx)
 
 
 _XML_ENCODING = re.compile(rb"^\s*<\?xml[^>]*encoding\s*=", re.IGNORECASE)

@@ -8,7 +8,7 @@ siblings are still read; only the configured sitemap itself can fail the source.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
 from lxml import etree
@@ -24,7 +24,14 @@ from article_etl.codes import (
 from article_etl.config import ConfigError, SitemapDiscovery
 from article_etl.fetch.client import FetchError, PrivateAddressError
 from article_etl.fetch.politeness import RobotsDisallowed, RobotsUnavailable
-from article_etl.fetch.routes.base import Context, FeedMalformedError, Problem, malformed
+from article_etl.fetch.routes.base import (
+    Context,
+    Coverage,
+    FeedMalformedError,
+    Problem,
+    dated_coverage,
+    malformed,
+)
 from article_etl.records import Discovered
 
 _SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -42,6 +49,11 @@ class Sitemap:
         out = _from_sitemap(ctx, body, ctx.shown(self.config.url))
         ctx.listing.remember(self.config.url)
         return out
+
+    def coverage(self, ctx: Context, entries: Sequence[Discovered]) -> Coverage:
+        """By ``news:publication_date`` or ``lastmod``: a news sitemap holds two days, a full one
+        reaches back years; either covers the day when its oldest date is older."""
+        return dated_coverage("sitemap", entries, ctx)
 
 
 def _from_sitemap(ctx: Context, body: bytes, url: str, depth: int = 0) -> list[Discovered]:

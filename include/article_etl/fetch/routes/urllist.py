@@ -5,13 +5,13 @@ at clean, so a list can be given to every day's run and each day keeps its own a
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from article_etl.codes import MISSING_URL
 from article_etl.config import ConfigError, UrlListDiscovery
-from article_etl.fetch.routes.base import Context, Problem
+from article_etl.fetch.routes.base import Context, Coverage, Problem
 from article_etl.records import Discovered
 
 
@@ -22,7 +22,7 @@ class UrlList:
         self.config = config
 
     def entries(self, ctx: Context) -> Iterable[Discovered]:
-        lines = [(f"discovery.urls[{i}]", u) for i, u in enumerate(self.config.urls)]
+        lines = [(f"{ctx.field_name}.urls[{i}]", u) for i, u in enumerate(self.config.urls)]
         if self.config.file:
             path = Path(self.config.file)
             try:
@@ -30,11 +30,11 @@ class UrlList:
                 lines += [(f"{path} line {n}", line) for n, line in enumerate(text.splitlines(), 1)]
             except FileNotFoundError:
                 raise ConfigError(
-                    f"source {ctx.source.id}: discovery.file {path} does not exist; create it or fix the path"
+                    f"source {ctx.source.id}: {ctx.field_name}.file {path} does not exist; create it or fix the path"
                 ) from None
             except (OSError, UnicodeDecodeError) as exc:
                 raise ConfigError(
-                    f"source {ctx.source.id}: discovery.file {path} cannot be read as UTF-8 text ({exc}); "
+                    f"source {ctx.source.id}: {ctx.field_name}.file {path} cannot be read as UTF-8 text ({exc}); "
                     "give one URL a line"
                 ) from None
         out = []
@@ -53,3 +53,9 @@ class UrlList:
                 continue
             out.append(Discovered(source_id=ctx.source.id, url=ctx.redact(line)))
         return out
+
+    def coverage(self, ctx: Context, entries: Sequence[Discovered]) -> Coverage:
+        """A list is taken whole, for every day: nothing of it can have dropped off."""
+        return Coverage(
+            True, f"urls: the list ({len(entries)} URLs) is taken whole; each page's own date decides"
+        )
