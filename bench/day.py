@@ -442,6 +442,13 @@ def versions() -> dict[str, str]:
     return out
 
 
+def _commit() -> str:
+    proc = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True, check=False
+    )
+    return proc.stdout.strip() or "unknown"
+
+
 def machine() -> str:
     mem = ""
     with contextlib.suppress(OSError, ValueError, IndexError):
@@ -479,6 +486,8 @@ def measure(
         "started": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": machine(),
         "machine_note": "2 shared cores, other engineers' jobs running",
+        "commit": _commit(),
+        "load_average_at_start": [round(x, 1) for x in os.getloadavg()],
         "versions": versions(),
         "corpus_cases": expected_cases(seed, n),
         "stages": {},
@@ -616,7 +625,14 @@ def table(result: dict[str, Any]) -> str:
     lines.append(
         f"| DAG file parse (`bench.run.dag_parse_seconds`) | — | {parse['median']:.3f} (max {parse['max']:.3f}, {parse['runs']} runs) | | target < 1 s | | | |"
     )
-    lines += ["", f"Whole `make bench` run: {result['wall_seconds']:.0f} s."]
+    load = result.get("load_average_at_start")
+    lines += [
+        "",
+        f"Whole `make bench` run: {result['wall_seconds']:.0f} s"
+        + (f"; commit `{result['commit']}`" if "commit" in result else "")
+        + (f"; load average at start {load[0]}" if load else "")
+        + ".",
+    ]
     lines += ["", "Targets (issue #16), as measured in this run:", ""] + [f"- {t}" for t in targets(result)]
     lines += ["", "Across N, with the plot: see *`make bench` across N* below."]
     return "\n".join(lines)
@@ -777,10 +793,14 @@ def plot(results_dir: Path = RESULTS_DIR, out: Path = PLOT) -> Path | None:
 
 def profile_stage(stage: str, work: Path | None, n: int, seed: int) -> int:
     """Run one stage (or reference) again in an earlier run's kept folder, under cProfile: the
-    profile behind a missed target. discover and fetch need the corpus site, so it is served."""
+    profile behind a missed target. Stages from clean on read only the kept landing zone."""
     if work is None or not (work / "sources.yaml").exists():
         raise SystemExit(
             f"--profile needs --keep DIR of an earlier `bench.day N --keep DIR` run (got {work})"
+        )
+    if stage in ("discover", "fetch", "fetch_requests"):
+        raise SystemExit(
+            f"--profile {stage}: it needs the corpus site of that run, which is gone; profile clean and later"
         )
     kind = "stage" if stage in STAGES else "reference"
     out = work / f"profile-{stage}.txt"
