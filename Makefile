@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 UV := $(BIN)/uv
 STAMP := $(VENV)/.installed
 
-.PHONY: install lock lint test test-fast demo ui bench eval clean
+.PHONY: install lock lint test test-fast demo ui bench bench-large bench-extras eval clean
 
 install: $(STAMP)
 
@@ -41,7 +41,19 @@ ui: $(STAMP)
 clean:
 	rm -rf .article_etl .pytest_cache .mypy_cache .ruff_cache
 
+# A whole day of N articles through every stage beside its floors (bench/day.py): writes
+# bench/results/bench-N.json, the BENCHMARKS.md section and docs/bench-scaling.png. AIRFLOW lists
+# the runs of the same day through Airflow (bench.airflow_cost; e.g. AIRFLOW=local,celery:1,celery:2).
+N ?= 10000
+AIRFLOW ?= dags-test,local
 bench: $(STAMP)
+	$(BIN)/python -m bench.day $(N) --airflow "$(AIRFLOW)"
+
+bench-large: $(STAMP)
+	$(BIN)/python -m bench.day 100000 --airflow "$(AIRFLOW)"
+
+# The older, finer figures (extraction vs page size, Fundus speed, fetch and load speed tables).
+bench-extras: $(STAMP)
 	$(BIN)/python bench/run.py
 
 eval: $(STAMP)

@@ -1,0 +1,81 @@
+"""`make bench`'s harness end to end at a tiny N: the corpus on loopback, every stage and every
+floor in its own process, and a JSON document with every row. Nothing here times anything."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+from bench import corpus, day
+
+
+def test_corpus_is_deterministic_and_holds_every_bad_case() -> None:
+    first = [corpus.render(corpus.page(7, 2_000, i)) for i in range(0, 2_000, 97)]
+    again = [corpus.render(corpus.page(7, 2_000, i)) for i in range(0, 2_000, 97)]
+    assert first == again
+    cases = corpus.expected_cases(7, 2_000)
+    assert set(cases) == {"ok", *(case for case, _ in corpus.BAD_SHARES)}
+    assert 0.85 < cases["ok"] / 2_000 < 0.95
+
+
+def test_pages_are_in_their_sites_codecs() -> None:
+    by_site = {}
+    for i in range(40):
+        p = corpus.page(16, 400, i)
+        if p.case == "ok":
+            by_site.setdefault(p.site.id, (p, corpus.render(p)))
+    gbk_page, (status, ctype, body) = by_site["gbk"]
+    assert status == 200
+    assert ctype == "text/html"  # no charset in the header: the page must say
+    assert gbk_page.article.paragraphs[0][:10].encode("gbk") in body
+    big5_page, (_, _, body) = by_site["big5"]
+    assert big5_page.article.paragraphs[0][:8].encode("big5") in body
+    assert by_site["en"][1][1] == "text/html; charset=utf-8"
+
+
+def test_listing_lists_every_page_of_the_day_once() -> None:
+    n, base = 50, "http://127.0.0.1:1"
+    listed = []
+    for site in corpus.SITES:
+        if site.route == "rss":
+            body = corpus.rss(16, n, site, base).decode(site.charset)
+        else:
+            body = b"".join(corpus.child_sitemap(16, n, site, base, k) or b"" for k in range(3)).decode()
+        listed += [int(i) for i in re.findall(r">[^<]*/a/(\d+)\.html</(?:loc|link)>", body)]
+    assert sorted(listed) == list(range(n))
+
+
+def test_a_tiny_day_gives_every_row(tmp_path: Path) -> None:
+    out = tmp_path / "bench.json"
+    code = day.main(["30", "--quick", "--jobs", "3", "--out", str(out), "--no-docs"])
+    result = json.loads(out.read_text(encoding="utf-8"))
+    assert code == 0, {
+        k: v for part in ("stages", "references") for k, v in result[part].items() if "error" in v
+    }
+    has_pg = bool(os.environ.get(day.POSTGRES_ENV))
+    for name in day.STAGES:
+        row = result["stages"][name]
+        if name == "load_postgresql" and not has_pg:
+            assert row["error"].startswith("not measured")
+            continue
+        assert row["seconds"] > 0, name
+        assert row["peak_rss_mb"] > 0, name
+    for name in day.REFERENCES:
+        row = result["references"][name]
+        if name == "copy_postgresql" and not has_pg:
+            continue
+        assert row["seconds"] > 0, name
+        assert row["items"] > 0, name
+    stages, cases = result["stages"], result["corpus_cases"]
+    assert stages["discover"]["counts"]["count"] == 30
+    # Bad pages became rejects along the way, and what validate passed is what the load loaded.
+    assert stages["fetch"]["counts"]["count"] == 30 - cases.get("not_found", 0)
+    assert stages["validate"]["counts"]["count"] < stages["fetch"]["counts"]["count"]
+    assert stages["load_sqlite"]["counts"]["loaded"] == stages["validate"]["counts"]["count"]
+    assert result["references"]["fetch_requests"]["items"] == 30
+    assert result["dag_parse_seconds"]["runs"] == 1
+    section = day.table(result)
+    for name in (*day.STAGES, "DAG file parse", "Targets"):
+        assert name in section
