@@ -106,3 +106,31 @@ def test_the_simhash_index_finds_exactly_what_a_pairwise_scan_finds() -> None:
             scan = [(distance(query, h), i) for i, h in enumerate(stored) if distance(query, h) <= limit]
             assert index.within(query) == scan
         assert any(len(index.within(q)) > 1 for q in stored), "the data must have near pairs"
+
+
+def _simhash_by_the_definition(text: str) -> str:
+    """SimHash written out bit by bit, as it was before the votes were counted with numpy: the
+    stored fingerprints of earlier days must not change."""
+    import hashlib
+
+    from article_etl.quality.near_duplicates import _shingles
+
+    weights = [0] * 64
+    for shingle in _shingles(text):
+        value = int.from_bytes(hashlib.blake2b(shingle.encode("utf-8"), digest_size=8).digest(), "big")
+        for bit in range(64):
+            weights[bit] += 1 if value >> bit & 1 else -1
+    return f"{sum(1 << bit for bit in range(64) if weights[bit] > 0):016x}"
+
+
+def test_the_fast_simhash_gives_the_fingerprints_already_stored() -> None:
+    texts = [
+        "",
+        "一",
+        "市政府召开常务会议，研究部署冬季供暖和安全生产工作。" * 7,
+        "The council said on Tuesday that the bridge would reopen in March, after repairs.",
+        "Die Stadt teilte mit, dass die Brücke im März wieder öffnet. " * 30,
+        "Мэрия сообщила, что мост откроется в марте.",
+        "two words",
+    ]
+    assert [simhash(t) for t in texts] == [_simhash_by_the_definition(t) for t in texts]

@@ -30,11 +30,18 @@ def _shingles(text: str) -> list[str]:
 
 
 def simhash(text: str) -> str:
-    """The text's SimHash as 16 hex digits (stored as text: it does not fit a signed BIGINT)."""
-    weights = [0] * BITS
-    for shingle in _shingles(text):
-        value = int.from_bytes(hashlib.blake2b(shingle.encode("utf-8"), digest_size=8).digest(), "big")
-        for bit in range(BITS):
-            weights[bit] += 1 if value >> bit & 1 else -1
-    out = sum(1 << bit for bit in range(BITS) if weights[bit] > 0)
+    """The text's SimHash as 16 hex digits (stored as text: it does not fit a signed BIGINT).
+
+    Each shingle's 64-bit hash votes +1/-1 on every bit; a bit is set where the +1 votes win.
+    The votes are counted with numpy over all shingles at once (one unpackbits and one sum): a
+    Python loop over 64 bits per shingle was two thirds of the clean stage's time."""
+    import numpy as np
+
+    shingles = _shingles(text)
+    digests = b"".join(hashlib.blake2b(s.encode("utf-8"), digest_size=8).digest() for s in shingles)
+    values = np.frombuffer(digests, dtype=">u8").astype("<u8")  # each digest read big-endian, as before
+    ones = (
+        np.unpackbits(values.view(np.uint8), bitorder="little").reshape(-1, BITS).sum(axis=0, dtype=np.int64)
+    )
+    out = sum(1 << bit for bit in range(BITS) if 2 * int(ones[bit]) > len(shingles))
     return f"{out:016x}"
