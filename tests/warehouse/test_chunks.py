@@ -3,6 +3,7 @@ streams its batch, so memory stays flat in the day's size)."""
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -67,3 +68,42 @@ def test_chunked_streamed_loads_leave_the_same_tables_as_whole_ones(tmp_path: Pa
     articles_, rejects_, _ = snapshot(chunked)
     assert len(articles_) == 9  # 12 less the three with positive evidence (404, 410, a failed check)
     assert any("was removed" in str(row) for row in rejects_)
+
+
+class _Counted:
+    """A day's articles, made afresh on each pass (as records read from a file are), counting how
+    many of them are alive at once."""
+
+    def __init__(self, size: int) -> None:
+        self.size, self.alive, self.most = size, 0, 0
+
+    def _gone(self) -> None:
+        self.alive -= 1
+
+    def __iter__(self) -> Iterator[Article]:
+        for i in range(self.size):
+            art = _article(i % len(BODIES), BODIES[i % len(BODIES)] + f"（{i}）")
+            art = replace(art, url=f"http://x/n{i}", article_id=f"{i:040d}", canonical_url=f"http://x/n{i}")
+            self.alive += 1
+            self.most = max(self.most, self.alive)
+            weakref.finalize(art, self._gone)
+            yield art
+
+
+def test_the_load_holds_a_few_chunks_of_the_day_never_the_day(tmp_path: Path) -> None:
+    engine = prepare_warehouse(f"sqlite:///{tmp_path / 'w.db'}")
+    day = _Counted(120)
+    result = load_partition(
+        engine,
+        source=SOURCE,
+        ds=DS,
+        batch=day,
+        partition_rejects=[],
+        dq_rows=[],
+        counts={},
+        run_id="manual__1",
+        near_duplicate_max_distance=4,
+        chunk_rows=5,
+    )
+    assert result.loaded == 120
+    assert day.most <= 3 * 5, f"{day.most} of the day's 120 articles were in memory at once"

@@ -149,9 +149,8 @@ def run(settings: Settings, source_id: str, day: Day, root: Path | None = None) 
                         evidence=codes.EVIDENCE_NONE,
                     )
                     continue
-                except (
-                    Exception
-                ) as exc:  # ExtractFailed or any other: one page's failure is that page's reject
+                # ExtractFailed or any other: one page's failure is that page's reject.
+                except Exception as exc:
                     stage.reject(
                         page.url,
                         codes.EXTRACT_ERROR,

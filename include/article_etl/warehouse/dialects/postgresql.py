@@ -158,7 +158,11 @@ def _would_change(plan: _Plan, old: tuple[Any, ...], new: dict[str, Any]) -> boo
         for name, i, rule in plan.rest:
             incoming, stored = new[name], old[i]
             if rule == _TEXT:
-                value = None if incoming is None else hashlib.md5(str(incoming).encode("utf-8")).hexdigest()
+                value = (
+                    None
+                    if incoming is None
+                    else hashlib.md5(str(incoming).encode("utf-8"), usedforsecurity=False).hexdigest()
+                )
             elif rule == _KEEP:
                 value = stored if stored is not None else incoming
             else:  # greatest(coalesce(stored, incoming), incoming): NULLs ignored, as PostgreSQL does
