@@ -14,7 +14,7 @@ from datetime import datetime
 from article_etl.clean import clean_body, normalise_text, parse_date
 from article_etl.clean.byline import author_from_value
 from article_etl.config import Selectors
-from article_etl.extract.content import fallback_content, main_content, text_blocks
+from article_etl.extract.content import article_parts, fallback_content, text_blocks
 from article_etl.extract.fields import (
     author_from_page,
     detect_lang,
@@ -86,17 +86,24 @@ def _body(
     post = first_post(root)
     if post is not None:  # a forum thread: the article is the opening post, not the replies
         return clean_body("\n".join(b.text for b in text_blocks(post)), lang)
-    page = clean_body("\n".join(main_content(root)), lang)
+    standfirst, paragraphs = article_parts(root)
+    page = clean_body("\n".join(paragraphs), lang)
     article_body = plain_text(meta.body) if meta.body else None
     if article_body and usable_article_body(article_body, page_text):
         structured = clean_body(article_body, lang)
         if len(structured) >= _ARTICLE_BODY_MIN_SHARE * len(page):
-            return structured
+            return _with_standfirst(standfirst, structured, lang)
     if len(page) < _FALLBACK_BELOW:
         fallback = clean_body("\n".join(fallback_content(html)), lang)
         if len(fallback) > len(page):
             return fallback
-    return page
+    return _with_standfirst(standfirst, page, lang)
+
+
+def _with_standfirst(standfirst: str | None, body: str, lang: str | None) -> str:
+    """The body with the standfirst (see ``content.article_parts``) before it, unless it says it."""
+    lead = clean_body(standfirst, lang) if standfirst else ""
+    return f"{lead}\n\n{body}" if lead and body and lead not in body else body
 
 
 def extract_article(

@@ -157,6 +157,11 @@ _HAS_MEDIA = etree.XPath(
 )
 _WIDEN_MAX_LINKS = 0.25
 _WIDEN_MIN_PROSE = 0.75
+# A standfirst next to the headline: one prose paragraph at least this long, ending a sentence.
+_STANDFIRST_MIN = 80
+_SENTENCE_END = (".", "!", "?", "。", "！", "？", "…", '"', "”", "»")
+_INNER_SENTENCE_END = re.compile(r"[.!?。！？]\s+\S")
+_NOT_STANDFIRST = frozenset({"ul", "ol", "table", "figure", "picture", "time", "address", "header", "footer"})
 
 
 @dataclass
@@ -521,16 +526,59 @@ def _is_link_list(block: Block) -> bool:
 
 
 def main_content(root: HtmlElement) -> list[str]:
-    """The article's paragraphs from a page (prunes the tree in place)."""
+    """The article's paragraphs from a page (prunes the tree in place), standfirst first."""
+    standfirst, paragraphs = article_parts(root)
+    return [standfirst, *paragraphs] if standfirst else paragraphs
+
+
+def article_parts(root: HtmlElement) -> tuple[str | None, list[str]]:
+    """The standfirst outside the body box (or None) and the body's paragraphs; prunes ``root``.
+
+    Apart, because JSON-LD ``articleBody`` leaves the standfirst out too: the caller compares
+    like with like before it picks one body, and puts the standfirst before whichever it took.
+    """
     prune(root)
     top, siblings = best_candidate(root)
     if top is None:
-        return []
+        return None, []
     nodes = [top, *siblings]
     parent = top.getparent()
     order = {tag: i for i, tag in enumerate(parent)} if parent is not None else {}
     nodes.sort(key=lambda t: order.get(t, 0))
-    return content_paragraphs(nodes)
+    paragraphs = content_paragraphs(nodes)
+    standfirst = _standfirst(root, nodes)
+    if standfirst and standfirst in "\n".join(paragraphs):
+        standfirst = None  # the body's first paragraph again
+    return standfirst, paragraphs
+
+
+def _standfirst(root: HtmlElement, nodes: list[HtmlElement]) -> str | None:
+    """The paragraph right after the headline when it is a sentence of prose outside the body.
+
+    News templates put the standfirst (spot, chapô, Vorspann) in the headline's block, as an
+    <h2>/<h4> or a bare <span> right under the <h1>, with the byline, date and photo between it
+    and the body: no sibling rule reaches it, and it is labelled as the article's first
+    paragraph. Only the headline's next element qualifies, and only when it is one block of at
+    least 80 characters without links or pictures that ends a sentence or holds more than one
+    (a long one-line subtitle without a full stop stays out), is not in the body and the body
+    does not repeat it whole: a summary stitched from the sections' first sentences is kept.
+    """
+    heading = next(root.iter("h1"), None)
+    node = heading.getnext() if heading is not None else None
+    while node is not None and (not is_element(node) or not text_content(node).strip()):
+        node = node.getnext()
+    if node is None or node.tag in _NOT_STANDFIRST or _HAS_MEDIA(node):
+        return None  # a photo and its caption, a key-points list, the byline block
+    for chosen in nodes:
+        if chosen is node or chosen in node.iterancestors() or node in chosen.iterancestors():
+            return None
+    blocks = text_blocks(node)
+    if len(blocks) != 1 or blocks[0].link_chars:
+        return None
+    text = blocks[0].text
+    if len(text) < _STANDFIRST_MIN or not (text.endswith(_SENTENCE_END) or _INNER_SENTENCE_END.search(text)):
+        return None  # a long subtitle, not a standfirst
+    return text
 
 
 def fallback_content(html: str) -> list[str]:
