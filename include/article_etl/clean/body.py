@@ -27,12 +27,21 @@ _DOTTED_DATE = re.compile(
     r"(?<![\d.])\d{1,2}\.\d{1,2}\.(?:\d{4}|\d{2})(?:,?\s+\d{1,2}[:.]\d{2}(?:\s*Uhr)?)?(?![\d.])"
 )
 
+# Day, month name, year in German and French ("Stand: 28. April 2023, 05:00 Uhr", "Publié le
+# 1 septembre 2023 à 10h05"): the same stamps with the month spelled out; body only, as above.
+_NAMED_MONTH_DATE = re.compile(
+    r"(?<!\d)\d{1,2}\.?\s+(?:januar|jänner|februar|märz|april|mai|juni|juli|august|september|oktober"
+    r"|november|dezember|janvier|février|mars|avril|juin|juillet|août|septembre|octobre|novembre"
+    r"|décembre)\s+\d{4}(?:\s*(?:,|à|um)?\s*\d{1,2}(?:[:.h]\d{2})?(?:\s*uhr)?)?(?!\d)",
+    re.IGNORECASE,
+)
+
 
 def _is_date_line(line: str) -> bool:
     """A short line that is a date/time stamp (with maybe a source label), not a sentence."""
     if len(line) > _MAX_DATE_LINE:
         return False  # checked first: a date search over a long paragraph is wasted
-    match = find_date(line) or _DOTTED_DATE.search(line)
+    match = find_date(line) or _DOTTED_DATE.search(line) or _NAMED_MONTH_DATE.search(line)
     if match is None:
         return False
     rest = (line[: match.start()] + line[match.end() :]).strip()
