@@ -256,10 +256,7 @@ def measure_airflow(sources_file: Path, day: str, home: Path, mode: str, workers
             _, span, tasks = _task_rows(f"sqlite:///{home / 'airflow' / 'airflow.db'}", rss.by_ti)
             wall = round(outer, 2)
             counts = _warehouse_counts(url["wh"])
-        extra: dict[str, Any] = {
-            "process_seconds": round(outer, 2),
-            "peak_rss_mb": round(rss.tree_peak / 2**20),
-        }
+        extra: dict[str, Any] = {"peak_rss_mb": round(rss.tree_peak / 2**20)}
     else:
         from tests.e2e.airflow_cluster import airflow_cluster
 
@@ -332,7 +329,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--corpus-sources", type=int, default=4, help="dev corpus sources (without --sources)")
     p.add_argument("--home", type=Path, default=REPO / ".article_etl" / "bench-airflow")
     p.add_argument("--out", type=Path, help="write the results JSON here too")
+    p.add_argument(
+        "--table", nargs="+", type=Path, help="only print the BENCHMARKS.md rows of these results files"
+    )
     args = p.parse_args(argv)
+    if args.table:
+        for f in args.table:
+            print(table(json.loads(f.read_text())))
+        return 0
     modes = args.mode or ["local"]
     results: dict[str, Any] = {"day": args.day, "machine": _machine(), "runs": []}
 
@@ -384,6 +388,26 @@ def _ratios(results: dict[str, Any]) -> None:
             by_mode["celery:2"]["wall_seconds"] / by_mode["celery:1"]["wall_seconds"], 2
         )
     results["ratios"] = ratios
+
+
+def table(results: dict[str, Any]) -> str:
+    """The BENCHMARKS.md rows of one results file: per mode, wall time, its ratio to the in-process
+    run, the tasks' summed seconds against the stages' own, the articles loaded and peak RSS."""
+    ref = next((r for r in results["runs"] if r["mode"] == "in-process"), None)
+    n = results.get("corpus", {}).get("articles", "?")
+    lines = []
+    for r in results["runs"]:
+        task_sum = sum((r.get("task_seconds_by_task") or {}).values())
+        stage_sum = sum((r.get("stage_seconds") or {}).values())
+        ratio = f"{r['wall_seconds'] / ref['wall_seconds']:.2f}x" if ref else "n/a"
+        rss = [t["peak_rss_mb"] for t in r.get("tasks", []) if t.get("peak_rss_mb")]
+        peak = f"{max(rss)} (per task)" if rss else f"{r.get('peak_rss_mb', '?')} (whole run)"
+        tasks = f"{task_sum:.0f}" if r["mode"] != "in-process" else "n/a"
+        lines.append(
+            f"| {n:,} | {r['mode']} | {r['wall_seconds']:.1f} | {ratio} | {tasks} | {stage_sum:.0f} "
+            f"| {r['articles']:,} | {r['rejects']:,} | {peak} |"
+        )
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":
