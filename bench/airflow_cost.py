@@ -38,6 +38,7 @@ import json
 import os
 import platform
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -337,6 +338,9 @@ def main(argv: list[str] | None = None) -> int:
         for f in args.table:
             print(table(json.loads(f.read_text())))
         return 0
+    # A kill (or a nohup'd run, where SIGINT is ignored) still stops the Airflow processes and drops
+    # the databases this started: SIGTERM unwinds through their context managers.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     modes = args.mode or ["local"]
     results: dict[str, Any] = {"day": args.day, "machine": _machine(), "runs": []}
 
