@@ -68,15 +68,27 @@ def _admin_url() -> str:
 
 
 class RssSampler:
-    """Peak RSS of processes, sampled every ``interval`` seconds in a thread: per Airflow task
-    process (keyed by task instance id, from the process title) and of the tree under ``root``."""
+    """Peak RSS and CPU seconds of the process tree under ``root``, sampled every ``interval``
+    seconds in a thread: peak RSS per Airflow task process (keyed by task instance id, from the
+    title the task runner gives it), peak RSS of the whole tree, and the CPU seconds (user +
+    system) every process in it used. CPU time is what a shared machine does not distort: a run
+    of 4 parallel tasks gets more of a busy machine's cores than one process, so wall time flatters
+    it. ``include_root=False`` leaves out the root itself (the bench process, which also serves the
+    corpus). Each process's last 0.25 s before it exits may go unseen."""
 
-    def __init__(self, root: int | None = None, interval: float = 0.25) -> None:
-        self.root, self.interval = root, interval
+    def __init__(self, root: int, interval: float = 0.25, include_root: bool = True) -> None:
+        self.root, self.interval, self.include_root = root, interval, include_root
         self.by_ti: dict[str, int] = {}
         self.tree_peak = 0
+        self._cpu: dict[tuple[int, float], float] = {}  # (pid, create_time) -> user + system
+        self._before: dict[tuple[int, float], float] = {}  # what the processes already up had used
+        self._first = True
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
+
+    @property
+    def cpu_seconds(self) -> float:
+        return round(sum(v - self._before.get(k, 0.0) for k, v in self._cpu.items()), 1)
 
     def __enter__(self) -> RssSampler:
         self._thread.start()
@@ -90,19 +102,28 @@ class RssSampler:
         import psutil
 
         while not self._stop.wait(self.interval):
-            for proc in psutil.process_iter(["cmdline", "memory_info"]):
-                cmd = proc.info.get("cmdline") or []
-                mem = proc.info.get("memory_info")
-                if mem and cmd and cmd[0].startswith("airflow worker -- "):
-                    ti = cmd[0].split("-- ", 1)[1].strip()
-                    self.by_ti[ti] = max(self.by_ti.get(ti, 0), mem.rss)
-            if self.root is not None:
+            try:
+                root = psutil.Process(self.root)
+                tree = [*([root] if self.include_root else []), *root.children(recursive=True)]
+            except psutil.Error:
+                continue
+            total = 0
+            for proc in tree:
                 try:
-                    root = psutil.Process(self.root)
-                    tree = [root, *root.children(recursive=True)]
-                    self.tree_peak = max(self.tree_peak, sum(p.memory_info().rss for p in tree))
+                    with proc.oneshot():
+                        rss = proc.memory_info().rss
+                        cpu = proc.cpu_times()
+                        self._cpu[(proc.pid, proc.create_time())] = cpu.user + cpu.system
+                        title = proc.cmdline()[:1]
                 except psutil.Error:
-                    pass
+                    continue
+                total += rss
+                if title and title[0].startswith("airflow worker -- "):
+                    ti = title[0].split("-- ", 1)[1].strip()
+                    self.by_ti[ti] = max(self.by_ti.get(ti, 0), rss)
+            self.tree_peak = max(self.tree_peak, total)
+            if self._first:  # processes up before the run (Airflow's services): count from now
+                self._before, self._first = dict(self._cpu), False
 
 
 def _stage_seconds(home: Path) -> dict[str, float]:
@@ -220,6 +241,7 @@ def measure_in_process(sources_file: Path, day: str, home: Path) -> dict[str, An
             "wall_seconds": round(wall, 2),
             "stage_seconds": _stage_seconds(home / "data"),
             "peak_rss_mb": round(rss.tree_peak / 2**20),
+            "cpu_seconds": rss.cpu_seconds,
             **_warehouse_counts(url["wh"]),
         }
 
@@ -257,7 +279,7 @@ def measure_airflow(sources_file: Path, day: str, home: Path, mode: str, workers
             _, span, tasks = _task_rows(f"sqlite:///{home / 'airflow' / 'airflow.db'}", rss.by_ti)
             wall = round(outer, 2)
             counts = _warehouse_counts(url["wh"])
-        extra: dict[str, Any] = {"peak_rss_mb": round(rss.tree_peak / 2**20)}
+        extra: dict[str, Any] = {"peak_rss_mb": round(rss.tree_peak / 2**20), "cpu_seconds": rss.cpu_seconds}
     else:
         from tests.e2e.airflow_cluster import airflow_cluster
 
@@ -273,20 +295,20 @@ def measure_airflow(sources_file: Path, day: str, home: Path, mode: str, workers
                 broker=broker if celery else None,
                 workers=names,
                 warehouse_url=url["wh"],
-                **settings,
+                sources=settings["sources"],
+                home=settings["home"],
             ) as cluster,
-            RssSampler() as rss,
+            # Everything this process started: the Airflow services, workers, tasks and CLI calls.
+            RssSampler(root=os.getpid(), include_root=False) as rss,
         ):
             start = time.perf_counter()
             cluster.backfill(ds, ds, timeout=7200)
             outer = time.perf_counter() - start
             wall, span, tasks = _task_rows(url["meta"], rss.by_ti)
             counts = _warehouse_counts(url["wh"])
-        extra = (
-            {"backfill_seconds": round(outer, 2), "workers": len(names)}
-            if celery
-            else {"backfill_seconds": round(outer, 2)}
-        )
+        extra = {"backfill_seconds": round(outer, 2), "cpu_seconds": rss.cpu_seconds}
+        if celery:
+            extra["workers"] = len(names)
     by_task: dict[str, float] = {}
     for t in tasks:
         by_task[t["task"]] = round(by_task.get(t["task"], 0.0) + (t["seconds"] or 0.0), 2)
