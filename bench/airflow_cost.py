@@ -417,21 +417,28 @@ def _ratios(results: dict[str, Any]) -> None:
 
 
 def table(results: dict[str, Any]) -> str:
-    """The BENCHMARKS.md rows of one results file: per mode, wall time, its ratio to the in-process
-    run, the tasks' summed seconds against the stages' own, the articles loaded and peak RSS."""
+    """The BENCHMARKS.md rows of one results file: per mode, wall time and CPU seconds with their
+    ratios to the in-process run, the tasks' summed seconds against the stages' own, the articles
+    and rejects loaded, and peak RSS."""
     ref = next((r for r in results["runs"] if r["mode"] == "in-process"), None)
     n = results.get("corpus", {}).get("articles", "?")
     lines = []
     for r in results["runs"]:
         task_sum = sum((r.get("task_seconds_by_task") or {}).values())
         stage_sum = sum((r.get("stage_seconds") or {}).values())
-        ratio = f"{r['wall_seconds'] / ref['wall_seconds']:.2f}x" if ref else "n/a"
+        wall = f"{r['wall_seconds']:.0f} ({r['wall_seconds'] / ref['wall_seconds']:.2f}x)" if ref else "n/a"
+        cpu = r.get("cpu_seconds")
+        cpu_cell = (
+            f"{cpu:.1f} ({cpu / ref['cpu_seconds']:.2f}x)"
+            if ref and cpu and ref.get("cpu_seconds")
+            else "n/a"
+        )
         rss = [t["peak_rss_mb"] for t in r.get("tasks", []) if t.get("peak_rss_mb")]
-        peak = f"{max(rss)} (per task)" if rss else f"{r.get('peak_rss_mb', '?')} (whole run)"
-        tasks = f"{task_sum:.0f}" if r["mode"] != "in-process" else "n/a"
+        peak = f"{max(rss)} (largest task)" if rss else f"{r.get('peak_rss_mb', '?')} (whole run)"
+        tasks = f"{task_sum:.0f}" if r["mode"] != "in-process" else "–"
         lines.append(
-            f"| {n:,} | {r['mode']} | {r['wall_seconds']:.1f} | {ratio} | {tasks} | {stage_sum:.0f} "
-            f"| {r['articles']:,} | {r['rejects']:,} | {peak} |"
+            f"| {n:,} | {r['mode']} | {wall} | {cpu_cell} | {tasks} | {stage_sum:.0f} "
+            f"| {r['articles']:,} / {r['rejects']:,} | {peak} |"
         )
     return "\n".join(lines)
 
