@@ -36,8 +36,10 @@ def normalise_text(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
     text = _INVISIBLE.sub("", text)
-    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
-    return "\n".join(lines).strip()
+    # One substitution over the whole text (``_SPACES`` never matches a newline, so this is the
+    # per-line substitution it replaces) and a C-level strip per line: per-line calls from Python
+    # were a tenth of extraction time.
+    return "\n".join(map(str.strip, _SPACES.sub(" ", text).split("\n"))).strip()
 
 
 def _counts(text: str) -> tuple[int, int]:
