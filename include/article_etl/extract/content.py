@@ -211,6 +211,8 @@ def text_blocks(root: HtmlElement) -> list[Block]:
 
     def flush(owner: HtmlElement) -> None:
         nonlocal links
+        if not buf:  # every block boundary flushes, most with nothing read (and no link chars)
+            return
         text = _SPACE.sub(" ", "".join(buf)).strip()
         if text:
             blocks.append(Block(text, owner, links))

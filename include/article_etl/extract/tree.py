@@ -16,7 +16,16 @@ import lxml.html
 from lxml import etree
 from lxml.html import HtmlComment, HtmlElement, HtmlEntity, HtmlProcessingInstruction
 
-__all__ = ["HtmlElement", "body_of", "is_element", "parse", "select_first", "strings", "text_content"]
+__all__ = [
+    "HtmlElement",
+    "body_of",
+    "is_element",
+    "page_strings",
+    "parse",
+    "select_first",
+    "strings",
+    "text_content",
+]
 
 # Text that is never shown: bs4's get_text skipped these too, so the full-page text stays the same.
 _INVISIBLE = frozenset({"script", "style", "template"})
@@ -106,6 +115,32 @@ def strings(root: HtmlElement) -> list[str]:
         return []
     found = (_VISIBLE_TEXT if _has_template(root) else _VISIBLE_TEXT_NO_TEMPLATE)(root)
     return found if isinstance(found, list) else []
+
+
+_CHILD_NODES = etree.XPath("child::node()", smart_strings=False)
+
+
+def page_strings(root: HtmlElement) -> tuple[list[str], list[str]]:
+    """``(strings(root), strings(body_of(root)))`` with the <body> walked once, not twice.
+
+    The page's text pieces are its root's own text nodes and each child's pieces, in order, and
+    the <body> is one of those children: the rest (<head>, whitespace) is small.
+    """
+    body = body_of(root)
+    if body is root or body.getparent() is not root or root.tag in _INVISIBLE:
+        return strings(root), strings(body)
+    found = _CHILD_NODES(root)
+    pieces: list[str] = []
+    body_pieces: list[str] = []
+    for node in found if isinstance(found, list) else []:
+        if isinstance(node, str):
+            pieces.append(node)
+        elif node is body:
+            body_pieces = strings(body)
+            pieces += body_pieces
+        else:
+            pieces += strings(node)
+    return pieces, body_pieces
 
 
 def text_content(root: HtmlElement, sep: str = "") -> str:
