@@ -337,8 +337,9 @@ def best_candidate(root: HtmlElement) -> tuple[HtmlElement | None, list[HtmlElem
         start = owner if owner.tag in _TEXT_CONTAINERS else owner.getparent()
         if start is None:
             continue
+        score = _block_score(block)  # once per block, not once per container it is given to
         for share, node in zip((1.0, 0.5), _ancestors(start, 2), strict=False):
-            scores[node] = scores.get(node, 0.0) + share * _block_score(block)
+            scores[node] = scores.get(node, 0.0) + share * score
     stats: dict[HtmlElement, list[int]] = {}  # element -> [text chars, link chars, prose chars]
     chains: dict[HtmlElement, list[HtmlElement]] = {}
     for owner, (text_chars, link_chars, prose_chars) in own.items():
