@@ -28,7 +28,8 @@ from article_etl.localrun import dags_test
 from article_etl.warehouse import get_engine
 from article_etl.warehouse.schema import articles
 from tests.conftest import REPO
-from tests.e2e.helpers import DEMO_RUN_DATE, demo_airflow, free_port, wait_until_healthy
+from tests.e2e.airflow_cluster import free_port, wait_until_healthy
+from tests.e2e.helpers import DEMO_RUN_DATE, demo_airflow
 
 pytestmark = pytest.mark.e2e
 

@@ -34,7 +34,7 @@ from article_etl.extract.forum import first_post
 from article_etl.extract.metadata import PageMetadata, read_metadata
 from article_etl.extract.structured import plain_text, usable_article_body
 from article_etl.extract.titles import TitleCandidate, choose_title
-from article_etl.extract.tree import HtmlElement, body_of, parse, text_content
+from article_etl.extract.tree import HtmlElement, page_strings, parse
 
 __all__ = ["ExtractedArticle", "extract_article"]
 
@@ -164,10 +164,12 @@ def extract_article(
         published = parse_date(meta.published, timezone)
         published_source = meta.published_from if published else None
 
+    # The page's and the body's text come from one walk of the tree.
+    page_pieces, body_pieces = page_strings(root)
     # detect_lang reads the first 3,000 characters; normalising the whole body for it was waste.
     lang = detect_lang(
         meta.lang,
-        normalise_text(" ".join(text_content(body_of(root), " ")[:_LANG_SAMPLE].split())),
+        normalise_text(" ".join(" ".join(body_pieces)[:_LANG_SAMPLE].split())),
         lang_hint,
     )
     if author is None and lang == "ja":
@@ -175,7 +177,7 @@ def extract_article(
     # Templates put the byline/date in boxes pruning may remove ("location", "top"), so keep
     # the full page's lines as a fallback for after the pruned page has been searched.
     # (Only its text is kept now; it is split into lines only when the pruned page falls short.)
-    full_text = text_content(root, "\n")
+    full_text = "\n".join(page_pieces)
     # From here on ``root`` is pruned: furniture is gone, so byline/date search sees less noise.
     body = _drop_title(_body(root, html, meta, selectors, lang, full_text), title)
     pruned_lines = meta_lines(root)

@@ -179,17 +179,33 @@ class Block:
 
 def class_weight(tag: HtmlElement) -> int:
     """+25 for names that mean "article" (content, TRS_Editor, article-con), -25 for furniture."""
-    names = f"{tag.get('id') or ''} {tag.get('class') or ''}"
+    id_, classes = tag.get("id"), tag.get("class")
+    if not id_ and not classes:  # most elements: no string to build
+        return 0
+    names = f"{id_ or ''} {classes or ''}"
     return _names_weight(names) if names.strip() else 0
 
 
 @lru_cache(maxsize=4096)
 def _names_weight(names: str) -> int:
     """The weight of one id+class string; cached, since a page repeats a few class names a lot."""
-    tokens = [t for t in _TOKEN_SPLIT.split(names.lower()) if t]
-    negative = any(t in _NEGATIVE_EXACT or t.startswith(_NEGATIVE_PREFIX) for t in tokens)
-    positive = any(t in _POSITIVE_EXACT or t.startswith(_POSITIVE_PREFIX) for t in tokens)
+    lowered = names.lower()
+    negative = _NEGATIVE_TOKEN.search(lowered) is not None
+    positive = _POSITIVE_TOKEN.search(lowered) is not None
     return (25 if positive else 0) - (25 if negative else 0)
+
+
+def _token_pattern(prefixes: tuple[str, ...], exact: frozenset[str]) -> re.Pattern[str]:
+    """A token (split at ``_TOKEN_SPLIT``) that starts with one of ``prefixes`` or is one of
+    ``exact``, as one regex: most class strings are seen once, so the cache rarely answers, and
+    splitting them into tokens and testing each in Python was 3% of extraction time."""
+    start, end = r"(?:\A|[\s_\-])", r"(?=[\s_\-]|\Z)"
+    words = "|".join(re.escape(w) for w in sorted(exact))
+    return re.compile(rf"{start}(?:{'|'.join(map(re.escape, prefixes))}|(?:{words}){end})")
+
+
+_NEGATIVE_TOKEN = _token_pattern(_NEGATIVE_PREFIX, _NEGATIVE_EXACT)
+_POSITIVE_TOKEN = _token_pattern(_POSITIVE_PREFIX, _POSITIVE_EXACT)
 
 
 def prune(root: HtmlElement) -> None:
@@ -204,26 +220,31 @@ def prune(root: HtmlElement) -> None:
     holds_h1 = _headline_containers(root)
     article_classes = _classes(holds_h1)
 
-    stack = [iter(list(root))]
+    # lxml's child iterator has found the next sibling before it hands out a child, so the child
+    # may be removed while its parent's children are being read.
+    stack = [iter(root)]
     while stack:
         child = next(stack[-1], None)
         if child is None:
             stack.pop()
-        elif is_element(child):
-            name = child.tag
-            if (
-                name in _DROP_TAGS
-                or name in _DROP_LANDMARKS
-                or (
-                    child not in holds_h1
-                    and child.get("class") not in article_classes
-                    and name not in ("html", "body")
-                    and (name == "header" or class_weight(child) < 0)
-                )
-            ):
-                child.drop_tree()
-            else:
-                stack.append(iter(list(child)))
+            continue
+        name = child.tag
+        if not isinstance(name, str):  # a comment or processing instruction
+            continue
+        if (
+            name in _DROP_TAGS
+            or name in _DROP_LANDMARKS
+            or (
+                name != "html"
+                and name != "body"
+                and (name == "header" or class_weight(child) < 0)
+                and child not in holds_h1
+                and child.get("class") not in article_classes
+            )
+        ):
+            child.drop_tree()
+        else:
+            stack.append(iter(child))
 
 
 def _headline_containers(root: HtmlElement) -> set[HtmlElement]:
@@ -258,6 +279,8 @@ def text_blocks(root: HtmlElement) -> list[Block]:
 
     def flush(owner: HtmlElement) -> None:
         nonlocal links
+        if not buf:  # every block boundary flushes, most with nothing read (and no link chars)
+            return
         text = _SPACE.sub(" ", "".join(buf)).strip()
         if text:
             blocks.append(Block(text, owner, links))
@@ -287,17 +310,18 @@ def text_blocks(root: HtmlElement) -> list[Block]:
             if stack and element is not root:
                 add(element.tail, stack[-1][3])
             continue
-        if not is_element(child) or child.tag in _SKIP_TEXT:
+        tag = child.tag  # read once: lxml builds a new string on every read
+        if not isinstance(tag, str) or tag in _SKIP_TEXT:  # a comment, PI or never-shown element
             add(child.tail, in_link)
-        elif child.tag == "br":
+        elif tag == "br":
             flush(owner)
             add(child.tail, in_link)
-        elif child.tag in BLOCK_TAGS:
+        elif tag in BLOCK_TAGS:
             flush(owner)
             stack.append((child, iter(child), child, in_link, True))
             add(child.text, in_link)
         else:
-            link = in_link or child.tag == "a"
+            link = in_link or tag == "a"
             stack.append((child, iter(child), owner, link, False))
             add(child.text, link)
     flush(root)
@@ -317,6 +341,26 @@ def _ancestors(tag: HtmlElement, limit: int) -> list[HtmlElement]:
     return chain
 
 
+def _ancestors_shared(
+    tag: HtmlElement, limit: int, chains: dict[HtmlElement, list[HtmlElement]]
+) -> list[HtmlElement]:
+    """``_ancestors(tag, limit)``, built from the nearest ancestor's chain already in ``chains``
+    (and stored there), so siblings climb only to their parent. No recursion: pages nest deep."""
+    found = chains.get(tag)
+    if found is not None:
+        return found
+    path: list[HtmlElement] = []
+    node: HtmlElement | None = tag
+    while node is not None and node not in chains:
+        path.append(node)
+        node = node.getparent()
+    chain = chains[node] if node is not None else []
+    for element in reversed(path):
+        chain = [element, *chain[: limit - 1]]
+        chains[element] = chain
+    return chain
+
+
 def candidate_scores(
     root: HtmlElement,
 ) -> tuple[dict[HtmlElement, float], dict[HtmlElement, list[int]]]:
@@ -329,23 +373,40 @@ def candidate_scores(
     article, and must not outweigh the paragraphs that are.
     """
     scores: dict[HtmlElement, float] = {}
-    stats: dict[HtmlElement, list[int]] = {}
+    # [text chars, link chars, prose chars] of each block owner's own blocks, then (``stats``) of
+    # every element within 30 levels above them: summed per owner first and passed up once per
+    # owner, through ancestor chains shared with the parent's (not climbed again for each block).
+    own: dict[HtmlElement, list[int]] = {}
     for block in text_blocks(body_of(root)):
-        prose = len(block.text) >= _MIN_BLOCK and block.link_density <= _MAX_LINK_DENSITY
-        for node in _ancestors(block.owner, 30):
-            counts = stats.setdefault(node, [0, 0, 0])
-            counts[0] += len(block.text)
-            counts[1] += block.link_chars
-            if prose:
-                counts[2] += len(block.text)
+        size = len(block.text)
+        prose = size >= _MIN_BLOCK and block.link_density <= _MAX_LINK_DENSITY
+        counts = own.get(block.owner)
+        if counts is None:
+            counts = own[block.owner] = [0, 0, 0]
+        counts[0] += size
+        counts[1] += block.link_chars
+        if prose:
+            counts[2] += size
         if not prose:
             continue
         owner = block.owner
         start = owner if owner.tag in _TEXT_CONTAINERS else owner.getparent()
         if start is None:
             continue
+        score = _block_score(block)  # once per block, not once per container it is given to
         for share, node in zip(_SHARES, _ancestors(start, len(_SHARES)), strict=False):
-            scores[node] = scores.get(node, 0.0) + share * _block_score(block)
+            scores[node] = scores.get(node, 0.0) + share * score
+    stats: dict[HtmlElement, list[int]] = {}  # element -> [text chars, link chars, prose chars]
+    chains: dict[HtmlElement, list[HtmlElement]] = {}
+    for owner, (text_chars, link_chars, prose_chars) in own.items():
+        for node in _ancestors_shared(owner, 30, chains):
+            counts = stats.get(node)
+            if counts is None:
+                stats[node] = [text_chars, link_chars, prose_chars]
+            else:
+                counts[0] += text_chars
+                counts[1] += link_chars
+                counts[2] += prose_chars
     final: dict[HtmlElement, float] = {}
     article_classes = _classes(_headline_containers(root))
     for node, raw in scores.items():
