@@ -203,3 +203,24 @@ def test_day_month_year_stamp_lines_in_the_article_box_stay_out() -> None:
     assert "Stand" not in body
     assert "Publiziert" not in body
     assert dated in body
+
+
+def test_paragraphs_of_linked_keywords_are_article_text() -> None:
+    """News sites link every place or topic name to its topic page; a list of places in the
+    article ("Miyazaki: Takanabe, Shintomi, Miyazaki City") is then mostly link text, yet a
+    paragraph of the article, not a link list. A related-stories list stays out."""
+    places = (
+        "<p>Kyushu: <a href='/t/1'>Takanabe</a>, <a href='/t/2'>Shintomi</a>, <a href='/t/3'>Miyazaki City</a></p>"
+        "<p><a href='/t/4'>Fukuoka</a>: <a href='/t/5'>Kurume</a></p>"
+    )
+    related = "<p><a href='/r/1'>Earlier quake story</a> | <a href='/r/2'>Tsunami advice</a></p>"
+    html = page(
+        f"<div class='article'>{''.join(f'<p>{p}</p>' for p in PARAS[:3])}{places}"
+        f"{''.join(f'<p>{p}</p>' for p in PARAS[3:6])}{related}</div>"
+    )
+    body = body_of(html)
+    assert "Kyushu: Takanabe, Shintomi, Miyazaki City" in body
+    assert "Fukuoka: Kurume" in body
+    assert "Earlier quake story" not in body
+    for p in PARAS[:6]:
+        assert p in body

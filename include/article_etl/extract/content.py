@@ -160,6 +160,8 @@ _WIDEN_MIN_PROSE = 0.75
 # A standfirst next to the headline: one prose paragraph at least this long, ending a sentence.
 _STANDFIRST_MIN = 80
 _SENTENCE_END = (".", "!", "?", "。", "！", "？", "…", '"', "”", "»")
+# Between two linked words of an enumeration: a comma (、，,) or a colon, maybe with unlinked words.
+_ENUMERATION = re.compile(r"\s*[、，,：:]")
 _INNER_SENTENCE_END = re.compile(r"[.!?。！？]\s+\S")
 _NOT_STANDFIRST = frozenset({"ul", "ol", "table", "figure", "picture", "time", "address", "header", "footer"})
 
@@ -583,7 +585,19 @@ def content_paragraphs(nodes: list[HtmlElement]) -> list[str]:
 
 
 def _is_link_list(block: Block) -> bool:
-    return block.link_density > _MAX_LINK_DENSITY and len(block.text) < 200
+    return block.link_density > _MAX_LINK_DENSITY and len(block.text) < 200 and not _keyword_links(block)
+
+
+def _keyword_links(block: Block) -> bool:
+    """Whether a link-dense paragraph is prose whose words are links (a list of places, each
+    linked to its topic page): a <p> of its own whose links are joined by enumeration commas or a
+    label's colon, as a sentence lists things; menus and teaser lists put nothing, pipes or
+    bullets between their links, and one link per line."""
+    owner = block.owner
+    if owner.tag != "p":
+        return False
+    links = owner.findall(".//a")
+    return len(links) >= 2 and all(_ENUMERATION.match(link.tail or "") for link in links[:-1])
 
 
 def main_content(root: HtmlElement) -> list[str]:
