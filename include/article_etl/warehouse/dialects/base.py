@@ -38,7 +38,7 @@ class Capabilities:
     max_text_bytes: int | None = None
     # Articles per load chunk (fitted, written and read back together). Each chunk costs round
     # trips; on PostgreSQL each is a COPY whose end stalls client and server, so it declares
-    # more. Memory in flight is about this many articles (~5 KB each), still flat in the day.
+    # more. Memory in flight is about this many articles (~7 KB each), still flat in the day.
     load_chunk_rows: int = 2_000
 
 

@@ -38,7 +38,7 @@ class PostgreSQLDialect(Dialect):
         transactional_ddl=True,
         max_text_bytes=1_073_741_823,  # 1 GB per field
         # 50 COPYs of 2,000 rows for 100k articles stalled at each end (0.65-0.71 of one COPY
-        # on a quiet machine); 10 of 10,000 keep ~50 MB in flight (BENCHMARKS.md, issue #16).
+        # on a quiet machine); 10 of 10,000 keep ~70 MB more in flight (BENCHMARKS.md, #16).
         load_chunk_rows=10_000,
     )
 
