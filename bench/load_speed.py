@@ -7,6 +7,8 @@ ARTICLE_ETL_TEST_MYSQL_URL (a fresh database each, dropped after). The full load
 from a JSON-lines file, as the load stage does (written before the clock starts).
 
     .venv/bin/python bench/load_speed.py [10000 100000]
+    LOAD_SPEED_KINDS=upsert_2000,upsert,copy .venv/bin/python bench/load_speed.py 100000
+    .venv/bin/python bench/load_speed.py --same-process 100000 [REPS]   # PostgreSQL only
 """
 
 from __future__ import annotations
@@ -85,17 +87,19 @@ def child(kind: str, url: str, n: int) -> dict[str, float]:
     from article_etl.warehouse.door import prepare_warehouse
 
     engine = prepare_warehouse(url)
-    if kind == "upsert":
-        # The upsert path alone (COPY into staging + INSERT ... ON CONFLICT), on an empty table and
-        # again on a full one, as ``load_partition`` calls it: the figure to set beside raw COPY.
-        from article_etl.warehouse.write import article_row, write_articles
+    if kind in ("upsert", "upsert_2000"):
+        # The upsert path alone, on an empty table and again on a full one, as ``load_partition``
+        # calls it (the day's presence probe first; the dialect's chunk size): the figure to set
+        # beside raw COPY. ``upsert_2000`` is the path before issue #16's change, in the same run:
+        # 2,000-row chunks, each probed for stored ids.
+        from article_etl.warehouse.write import article_row
 
         rows = [article_row(a, "Asia/Shanghai") for a in articles(n)]
         times = []
         for _ in range(2):
             start = time.perf_counter()
             with engine.begin() as conn:
-                write_articles(conn, rows)
+                _write(conn, kind, rows)
             times.append(time.perf_counter() - start)
         return {"seconds": times[0], "rerun_seconds": times[1]}
     if kind == "copy":
@@ -147,7 +151,7 @@ def fresh_database(kind: str, tmp: str) -> tuple[str, object]:
         return f"sqlite:///{tmp}/{name}.db", None
     env = (
         "ARTICLE_ETL_TEST_POSTGRES_URL"
-        if kind in ("postgresql", "upsert", "copy")
+        if kind in ("postgresql", "upsert", "upsert_2000", "copy")
         else "ARTICLE_ETL_TEST_MYSQL_URL"
     )
     admin = create_engine(os.environ[env], isolation_level="AUTOCOMMIT")
@@ -167,9 +171,11 @@ def fresh_database(kind: str, tmp: str) -> tuple[str, object]:
 def main(sizes: list[int]) -> None:
     kinds = ["sqlite"]
     if os.environ.get("ARTICLE_ETL_TEST_POSTGRES_URL"):
-        kinds += ["postgresql", "upsert", "copy"]
+        kinds += ["postgresql", "upsert_2000", "upsert", "copy"]
     if os.environ.get("ARTICLE_ETL_TEST_MYSQL_URL"):
         kinds.append("mariadb")
+    if os.environ.get("LOAD_SPEED_KINDS"):  # e.g. upsert_2000,upsert,copy: only these cases
+        kinds = [k for k in kinds if k in os.environ["LOAD_SPEED_KINDS"].split(",")]
     print("| dialect | articles | load rows/s | re-run rows/s | peak RSS MB |")
     print("| --- | --- | --- | --- | --- |")
     with tempfile.TemporaryDirectory() as tmp:
@@ -189,7 +195,8 @@ def main(sizes: list[int]) -> None:
                 out = json.loads(proc.stdout.strip().splitlines()[-1])
                 label = {
                     "copy": "PostgreSQL raw COPY into articles (reference)",
-                    "upsert": "PostgreSQL upsert path only (COPY to staging + ON CONFLICT)",
+                    "upsert": "PostgreSQL upsert path only (10,000-row chunks, no probe on a new day)",
+                    "upsert_2000": "PostgreSQL upsert path as before (2,000-row chunks, each probed)",
                     "postgresql": "PostgreSQL full load_partition",
                     "sqlite": "SQLite full load_partition",
                     "mariadb": "MariaDB full load_partition",
@@ -201,8 +208,82 @@ def main(sizes: list[int]) -> None:
                 )
 
 
+def same_process(n: int, reps: int) -> None:
+    """Raw COPY, the upsert path as before issue #16's change (2,000-row chunks, each probed) and
+    as now, each on a fresh PostgreSQL database, in one process on rows built once, ``reps``
+    times with the order rotated: the pairs to compare on shared cores (separate processes minutes
+    apart moved by 2x)."""
+    from article_etl.warehouse.dialects.postgresql import copy_rows
+    from article_etl.warehouse.door import prepare_warehouse
+    from article_etl.warehouse.schema import articles as table
+    from article_etl.warehouse.write import article_row
+
+    rows = [article_row(a, "Asia/Shanghai") for a in articles(n)]
+
+    def copy(engine: object) -> list[float]:
+        start = time.perf_counter()
+        with engine.begin() as conn:  # type: ignore[attr-defined]
+            copy_rows(conn, "articles", table, rows)
+        return [time.perf_counter() - start]
+
+    def upsert(kind: str) -> object:
+        def run(engine: object) -> list[float]:
+            times = []
+            for _ in range(2):
+                start = time.perf_counter()
+                with engine.begin() as conn:  # type: ignore[attr-defined]
+                    _write(conn, kind, rows)
+                times.append(time.perf_counter() - start)
+            return times
+
+        return run
+
+    cases = {"copy": copy, "upsert_2000": upsert("upsert_2000"), "upsert": upsert("upsert")}
+    print("| rep | case | first load s | re-run s | COPY s ÷ first load s | COPY s ÷ re-run s |")
+    print("| ---: | --- | ---: | ---: | ---: | ---: |")
+    with tempfile.TemporaryDirectory() as tmp:
+        for rep in range(reps):
+            order = list(cases)[rep % 3 :] + list(cases)[: rep % 3]
+            got: dict[str, list[float]] = {}
+            for kind in order:
+                url, drop = fresh_database("copy", tmp)
+                engine = prepare_warehouse(url)
+                try:
+                    got[kind] = cases[kind](engine)  # type: ignore[operator]
+                finally:
+                    engine.dispose()
+                    drop()  # type: ignore[operator]
+            ref = got["copy"][0]
+            for kind in cases:
+                t = got[kind]
+                rerun = f"{t[1]:.2f}" if len(t) > 1 else "–"
+                rerun_ratio = f"{ref / t[1]:.2f}" if len(t) > 1 else "–"
+                print(
+                    f"| {rep + 1} | {kind} | {t[0]:.2f} | {rerun} | {ref / t[0]:.2f} | {rerun_ratio} |",
+                    flush=True,
+                )
+
+
+def _write(conn: object, kind: str, rows: list) -> None:  # type: ignore[type-arg]
+    """One write of ``rows`` by the upsert path: ``upsert`` as ``load_partition`` does it now,
+    ``upsert_2000`` as before (2,000-row chunks, each probed for stored ids)."""
+    from article_etl.warehouse.dialects import dialect_for
+    from article_etl.warehouse.load import partition_has_articles
+    from article_etl.warehouse.schema import articles as table
+    from article_etl.warehouse.write import ARTICLE_KEEP, ARTICLE_KEYS, ARTICLE_LATEST, write_articles
+
+    if kind == "upsert":
+        write_articles(conn, rows, absent=not partition_has_articles(conn, "bench", "2026-11-18"))  # type: ignore[arg-type]
+        return
+    dialect = dialect_for(conn.dialect.name)  # type: ignore[attr-defined]
+    for at in range(0, len(rows), 2_000):
+        dialect.bulk_upsert(conn, table, rows[at : at + 2_000], ARTICLE_KEYS, ARTICLE_KEEP, ARTICLE_LATEST)  # type: ignore[arg-type]
+
+
 if __name__ == "__main__":
-    if sys.argv[1:2] == ["--child"]:
+    if sys.argv[1:2] == ["--same-process"]:
+        same_process(int(sys.argv[2]), int(sys.argv[3]) if len(sys.argv) > 3 else 3)
+    elif sys.argv[1:2] == ["--child"]:
         kind, url, n = sys.argv[2], sys.argv[3], int(sys.argv[4])
         result = child(kind, url, n)
         result["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -61,6 +61,7 @@ def test_a_tiny_day_gives_every_row(tmp_path: Path) -> None:
             assert row["error"].startswith("not measured")
             continue
         assert row["seconds"] > 0, name
+        assert row["cpu_seconds"] > 0, name
         assert row["peak_rss_mb"] > 0, name
     for name in day.REFERENCES:
         row = result["references"][name]
@@ -79,3 +80,21 @@ def test_a_tiny_day_gives_every_row(tmp_path: Path) -> None:
     section = day.table(result)
     for name in (*day.STAGES, "DAG file parse", "Targets"):
         assert name in section
+
+
+def test_the_scaling_table_sets_cpu_time_beside_wall_time() -> None:
+    """Wall time per article that grows with N while CPU time stays flat is the machine's load:
+    the table shows both (a run measured before CPU was recorded shows a dash)."""
+    old = {"n": 1000, "stages": {"fetch": {"seconds": 5.0, "peak_rss_mb": 70.0}}}
+    new = {"n": 10000, "stages": {"fetch": {"seconds": 80.0, "cpu_seconds": 30.0, "peak_rss_mb": 75.0}}}
+    fetch_row = next(ln for ln in day.scaling_table([old, new]).splitlines() if ln.startswith("| fetch |"))
+    assert [cell.strip() for cell in fetch_row.strip("|").split("|")] == [
+        "fetch",
+        "5.0",
+        "8.0",
+        "8.3",
+        "—",
+        "3.0",
+        "70",
+        "75",
+    ]

@@ -132,7 +132,7 @@ def test_a_database_that_fails_to_run_fails_the_load_and_changes_nothing(
     """A lock timeout is not a bad row: the load raises (the task retries) and rolls back whole."""
     load(sqlite_engine, [GOOD])
 
-    def locked(conn: object, rows: object) -> None:
+    def locked(conn: object, rows: object, **_: object) -> None:
         raise OperationalError("INSERT INTO articles", {}, Exception("database is locked"))
 
     monkeypatch.setattr(write, "write_articles", locked)

@@ -51,3 +51,29 @@ def test_a_rerun_rewrites_nothing_and_each_changed_value_is_written(postgres_eng
     with postgres_engine.connect() as conn:
         body = conn.execute(text("SELECT body FROM articles WHERE url = 'http://x/1'")).scalar_one()
     assert body == "别的正文。" * 50
+
+
+def test_a_first_load_of_a_day_copies_without_looking_for_stored_ids(postgres_engine: Engine) -> None:
+    """A day's first load sends no presence probe (nothing of the day is stored; ids stored for
+    other days became duplicate rejects); the re-run looks, and rewrites nothing."""
+    from sqlalchemy import event
+
+    from tests.warehouse.helpers import load
+
+    probes: list[str] = []
+
+    def seen(conn: object, cursor: object, statement: str, *args: object) -> None:
+        if "md5(" in statement:
+            probes.append(statement)
+
+    day = [make_article(f"http://x/{i}", "正文内容，" * (40 + i), title=f"标题{i}") for i in range(6)]
+    event.listen(postgres_engine, "before_cursor_execute", seen)
+    try:
+        assert load(postgres_engine, day).loaded == 6
+        assert probes == []
+        first = _versions(postgres_engine)
+        assert load(postgres_engine, day).loaded == 6
+        assert len(probes) == 1  # one probe for the re-run's one chunk
+    finally:
+        event.remove(postgres_engine, "before_cursor_execute", seen)
+    assert _versions(postgres_engine) == first

@@ -46,7 +46,7 @@ from article_etl.warehouse.schema import (
     rejects,
     sources,
 )
-from article_etl.warehouse.write import CHUNK_ROWS, article_row, upsert, upsert_isolated, write_articles
+from article_etl.warehouse.write import article_row, upsert, upsert_isolated, write_articles
 
 T = TypeVar("T")
 
@@ -76,7 +76,7 @@ def load_partition(
     counts: dict[str, dict[str, float]],
     run_id: str | None,
     near_duplicate_max_distance: int = -1,
-    chunk_rows: int = CHUNK_ROWS,
+    chunk_rows: int | None = None,
 ) -> LoadResult:
     """Upsert ``batch`` and replace the partition's rejects, dq results and counts.
 
@@ -86,10 +86,12 @@ def load_partition(
     anything that reads its records again on each iteration, such as a published file); so is
     ``batch`` when near-duplicates are looked for (the first pass finds its date range). Only the
     ids of the articles kept and the load's own rejects stay in memory for the whole day.
+    ``chunk_rows`` defaults to the dialect's ``load_chunk_rows``.
 
     Returns how many articles this load stored and how many rejects the partition now has.
     """
     dialect = dialect_for(engine.dialect.name)
+    chunk_rows = chunk_rows or dialect.capabilities.load_chunk_rows
     batch = _reiterable(batch)
     partition_rejects = _reiterable(partition_rejects)
     with engine.connect() as conn:
@@ -112,6 +114,10 @@ def load_partition(
                     ["source_id"],
                 )
                 near = _near_index(conn, source.id, batch, ds, near_duplicate_max_distance)
+                # A first load of the day: no kept article can be stored yet (ids stored for
+                # other days or sources become duplicate rejects below), so the write need not
+                # look for them, unless an earlier chunk of this load wrote the same id.
+                first_load = not partition_has_articles(conn, source.id, ds)
                 keep_ids: set[str] = set()
                 # The load's own rejects: unfit and duplicate ones (told what became of a row
                 # loaded earlier for their URL, as the stages' rejects are), refused and damaged ones.
@@ -121,8 +127,12 @@ def load_partition(
                 for chunk in _chunks(batch, chunk_rows):
                     fitted, unfit = fit_batch(chunk, run_id)
                     keep, dup_rejects = _split_warehouse_duplicates(conn, fitted, ds, run_id, near)
-                    keep_ids.update(a.article_id for a in keep)
-                    stored, refused = _write_articles(conn, keep, ds, run_id, source.timezone or "UTC")
+                    ids = {a.article_id for a in keep}
+                    absent = first_load and len(ids) == len(keep) and keep_ids.isdisjoint(ids)
+                    keep_ids |= ids
+                    stored, refused = _write_articles(
+                        conn, keep, ds, run_id, source.timezone or "UTC", absent=absent
+                    )
                     stored_count += len(stored)
                     own += [*unfit, *dup_rejects]
                     refused_all += refused
@@ -227,8 +237,20 @@ def _replace(conn: Connection, table: Table, partition: tuple[str, str], rows: l
         conn.execute(table.insert(), rows)
 
 
+def partition_has_articles(conn: Connection, source_id: str, ds: str) -> bool:
+    """Whether the warehouse holds any article of this source and day (one indexed probe)."""
+    query = select(articles.c.article_id).where(articles.c.source_id == source_id, articles.c.ds == ds)
+    return conn.execute(query.limit(1)).first() is not None
+
+
 def _write_articles(
-    conn: Connection, batch: list[Article], ds: str, run_id: str | None, timezone: str
+    conn: Connection,
+    batch: list[Article],
+    ds: str,
+    run_id: str | None,
+    timezone: str,
+    *,
+    absent: bool = False,
 ) -> tuple[list[Article], list[Reject]]:
     """Upsert ``batch``; return the articles now stored, and a reject for each one that is not.
 
@@ -242,7 +264,7 @@ def _write_articles(
     previous = _previous_texts(conn, batch)
     attempt = conn.begin_nested()
     try:
-        stored, refused = upsert_isolated(conn, batch, ds, run_id, timezone)
+        stored, refused = upsert_isolated(conn, batch, ds, run_id, timezone, absent=absent)
         damaged = _roundtrip_mismatches(conn, stored, ds, run_id)
     except BaseException:
         attempt.rollback()

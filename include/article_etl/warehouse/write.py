@@ -32,19 +32,24 @@ _MESSAGE_MAX = 500
 ARTICLE_KEYS = ("article_id",)
 ARTICLE_KEEP = ("first_seen",)
 ARTICLE_LATEST = ("last_seen",)
-# Rows per bulk statement: bounds the memory one chunk's parameters take, whatever the batch size.
-CHUNK_ROWS = 2_000
 
 
 def upsert_isolated(
-    conn: Connection, batch: list[Article], ds: str, run_id: str | None, timezone: str = "UTC"
+    conn: Connection,
+    batch: list[Article],
+    ds: str,
+    run_id: str | None,
+    timezone: str = "UTC",
+    *,
+    absent: bool = False,
 ) -> tuple[list[Article], list[Reject]]:
     """One bulk upsert; if the database refuses it for a row's data, each row in its own
-    savepoint, so the refused rows become ``warehouse_refused`` rejects and the others load."""
+    savepoint, so the refused rows become ``warehouse_refused`` rejects and the others load.
+    ``absent``: see :func:`write_articles` (the row-by-row retry never assumes it)."""
     rows = [article_row(a, timezone) for a in batch]
     try:
         with conn.begin_nested():
-            write_articles(conn, rows)
+            write_articles(conn, rows, absent=absent)
         return batch, []
     except (StatementError, ValueError) as exc:
         if not _is_data_error(exc):
@@ -148,12 +153,21 @@ def article_row(art: Article, timezone: str = "UTC") -> dict[str, Any]:
     }
 
 
-def write_articles(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
-    """The dialect's bulk upsert of article rows, ``CHUNK_ROWS`` at a time, on the open transaction."""
+def write_articles(conn: Connection, rows: Sequence[dict[str, Any]], *, absent: bool = False) -> None:
+    """The dialect's bulk upsert of article rows, its ``load_chunk_rows`` at a time, on the open
+    transaction. ``absent``: the caller knows no row's ``article_id`` is stored and none repeats
+    (see :func:`article_etl.warehouse.load.load_partition`), so the dialect may skip looking."""
     dialect = dialect_for(conn.dialect.name)
-    for start in range(0, len(rows), CHUNK_ROWS):
+    size = dialect.capabilities.load_chunk_rows
+    for start in range(0, len(rows), size):
         dialect.bulk_upsert(
-            conn, articles, rows[start : start + CHUNK_ROWS], ARTICLE_KEYS, ARTICLE_KEEP, ARTICLE_LATEST
+            conn,
+            articles,
+            rows[start : start + size],
+            ARTICLE_KEYS,
+            ARTICLE_KEEP,
+            ARTICLE_LATEST,
+            absent=absent,
         )
 
 

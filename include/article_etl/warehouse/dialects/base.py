@@ -36,6 +36,10 @@ class Capabilities:
     transactional_ddl: bool
     # The largest text value the article columns hold, in bytes (None: unbounded).
     max_text_bytes: int | None = None
+    # Articles per load chunk (fitted, written and read back together). Each chunk costs round
+    # trips; on PostgreSQL each is a COPY whose end stalls client and server, so it declares
+    # more. Memory in flight is about this many articles (~7 KB each), still flat in the day.
+    load_chunk_rows: int = 2_000
 
 
 class Dialect:
@@ -94,8 +98,14 @@ class Dialect:
         keys: Sequence[str],
         keep: Sequence[str] = (),
         latest: Sequence[str] = (),
+        *,
+        absent: bool = False,
     ) -> None:
-        """The fastest idempotent load of many rows the dialect has (default: ``upsert``)."""
+        """The fastest idempotent load of many rows the dialect has (default: ``upsert``).
+
+        ``absent``: the caller knows no row's key is stored yet (and no key repeats), so a
+        dialect may skip looking for them; a key that is there after all still loads correctly
+        or fails as a refusal (the caller then redoes the rows one by one), never silently."""
         self.upsert(conn, table, rows, keys, keep, latest)
 
     def in_clauses(self, column: Any, values: Sequence[Any]) -> list[ColumnElement[bool]]:

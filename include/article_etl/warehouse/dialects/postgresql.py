@@ -37,6 +37,9 @@ class PostgreSQLDialect(Dialect):
         upsert_where=True,
         transactional_ddl=True,
         max_text_bytes=1_073_741_823,  # 1 GB per field
+        # 50 COPYs of 2,000 rows for 100k articles stalled at each end (0.65-0.71 of one COPY
+        # on a quiet machine); 10 of 10,000 keep ~70 MB more in flight (BENCHMARKS.md, #16).
+        load_chunk_rows=10_000,
     )
 
     def insert(self, table: Table) -> Any:
@@ -61,8 +64,13 @@ class PostgreSQLDialect(Dialect):
         keys: Sequence[str],
         keep: Sequence[str] = (),
         latest: Sequence[str] = (),
+        *,
+        absent: bool = False,
     ) -> None:
         if not rows:
+            return
+        if absent:  # none stored (the caller knows): COPY them all, no presence probe
+            copy_rows(conn, table.name, table, rows)
             return
         # Rows whose key is not in the table yet go straight in with COPY (the load lock keeps
         # another load from adding them meanwhile; a unique clash fails the COPY, and the caller
