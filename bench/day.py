@@ -676,10 +676,11 @@ def targets(result: dict[str, Any]) -> list[str]:
         out.append(
             f"Airflow + GX overhead under 30% of in-process stage time: {over:.0%} — {verdict(over < 0.3)}"
         )
+    elif not result.get("airflow"):
+        out.append("Airflow + GX overhead under 30%: not measured (this run skipped Airflow: `AIRFLOW=`)")
     else:
-        out.append(
-            "Airflow + GX overhead under 30%: not measured (bench.airflow_cost not available in this run)"
-        )
+        why = local.get("error", "no `local` mode in this run")
+        out.append(f"Airflow + GX overhead under 30%: not measured ({why})")
     return out
 
 

@@ -98,3 +98,16 @@ def test_the_scaling_table_sets_cpu_time_beside_wall_time() -> None:
         "70",
         "75",
     ]
+
+def test_the_airflow_target_says_why_it_was_not_measured() -> None:
+    # A run with `AIRFLOW=` has no Airflow rows; one whose `local` mode failed keeps the error.
+    base = {"n": 10, "stages": {"clean": {"seconds": 1.0}}, "references": {}}
+    base["dag_parse_seconds"] = {"median": 0.1, "max": 0.1, "runs": 1}
+    skipped = [t for t in day.targets({**base, "airflow": {}}) if t.startswith("Airflow")]
+    assert skipped == ["Airflow + GX overhead under 30%: not measured (this run skipped Airflow: `AIRFLOW=`)"]
+    failed = day.targets({**base, "airflow": {"local": {"error": "failed: RuntimeError: boom"}}})
+    assert "Airflow + GX overhead under 30%: not measured (failed: RuntimeError: boom)" in failed
+    measured = day.targets({**base, "airflow": {"local": {"wall_seconds": 1.2}}})
+    assert any(
+        t.startswith("Airflow + GX overhead under 30% of in-process stage time: 20%") for t in measured
+    )
