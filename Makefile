@@ -46,13 +46,16 @@ clean:
 # the runs of the same day through Airflow (bench.airflow_cost; e.g. AIRFLOW=local,celery:1,celery:2).
 N ?= 10000
 AIRFLOW ?= dags-test,local
+# It also times extraction on the Fundus pages (ours beside trafilatura, readability, Resiliparse
+# and bare lxml/Lexbor parses, by wall clock and CPU time: bench/extract_speed.py, issue #9).
 bench: $(STAMP)
 	$(BIN)/python -m bench.day $(N) --airflow "$(AIRFLOW)"
+	$(BIN)/python bench/extract_speed.py 3
 
 bench-large: $(STAMP)
 	$(BIN)/python -m bench.day 100000 --airflow "$(AIRFLOW)"
 
-# The older, finer figures (extraction vs page size, Fundus speed, fetch and load speed tables).
+# The older, finer figures (extraction vs page size, fetch and load speed tables; Fundus speed again).
 bench-extras: $(STAMP)
 	$(BIN)/python bench/run.py
 
