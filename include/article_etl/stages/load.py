@@ -52,6 +52,8 @@ def run(
         counts: dict[str, dict[str, float]] = {
             "discover": {
                 "urls": chain[Stage.DISCOVER].manifest.counts.get("out", 0),
+                # Listed, but loaded under another day and not fetched again (stages.discover).
+                "already_loaded": chain[Stage.DISCOVER].manifest.counts.get("already_loaded", 0),
                 **discovery_metrics(chain[Stage.DISCOVER].manifest.extra.get("discovery")),
             },
             "fetch": _counts(chain[Stage.FETCH], "pages"),
