@@ -1,8 +1,9 @@
 """Already-loaded URLs are not fetched again unless the run asks for a refresh.
 
 A loopback site whose feed has no dates (so every listed link is taken and the page's own date
-decides), with a request log: day 1 loads A; day 2's feed lists A and B, and A is not requested
-(counted and listed as already loaded, said by the report) while B is loaded; a refresh of day 2
+decides), with a request log: day 1 loads A and M (M behind a redirect, so stored under another
+id than its listed URL's: matched by the listed URL); day 2's feed lists A, M and B, and neither
+A nor M is requested (counted and listed as already loaded, said by the report) while B is loaded; a refresh of day 2
 requests A again; re-running day 1 refetches A, its own URL, and skips B, which day 2 loaded.
 """
 
@@ -50,6 +51,7 @@ def _sources(base: str) -> dict[str, Any]:
                 "name": "Bay",
                 "lang": "en",
                 "discovery": {"kind": "rss", "url": f"{base}/feed.xml"},
+                "max_reject_rate": 1.0,
             }
         ],
         "fetch": {"retries": 0, "allow_private_networks": ["127.0.0.1/32"], "per_host_delay_seconds": 0},
@@ -85,7 +87,17 @@ def test_a_url_another_day_loaded_is_not_fetched_again_unless_refresh_is_asked(
         routes.update(
             {
                 "/robots.txt": (200, [("Content-Type", "text/plain")], b"User-agent: *\nAllow: /\n"),
-                "/feed.xml": (200, [("Content-Type", "application/rss+xml")], _feed(base, ["a.html"])),
+                "/feed.xml": (
+                    200,
+                    [("Content-Type", "application/rss+xml")],
+                    _feed(base, ["a.html", "moved.html"]),
+                ),
+                "/moved.html": (301, [("Location", f"{base}/new/moved.html")], b""),
+                "/new/moved.html": (
+                    200,
+                    HTML,
+                    _page("m", 23, jsonld={"datePublished": f"{DAY1}T10:00:00+00:00"}),
+                ),
                 "/a.html": (200, HTML, _page("a", 21, jsonld={"datePublished": f"{DAY1}T09:00:00+00:00"})),
                 "/b.html": (200, HTML, _page("b", 22, jsonld={"datePublished": f"{DAY2}T09:00:00+00:00"})),
             }
@@ -93,37 +105,47 @@ def test_a_url_another_day_loaded_is_not_fetched_again_unless_refresh_is_asked(
         settings = _settings(base)
 
         # Day 1: the first run, into a warehouse with no file yet; nothing is skipped.
-        assert _run(settings, DAY1, "d1", warehouse, zone)["loaded"] == 1
+        assert _run(settings, DAY1, "d1", warehouse, zone)["loaded"] == 2
         assert "/a.html" in log
-        assert _stored(warehouse) == {"a.html": DAY1}
+        assert _stored(warehouse) == {"a.html": DAY1, "moved.html": DAY1}
 
         # Day 2: the feed lists yesterday's A and today's B. A is not requested.
         routes["/feed.xml"] = (
             200,
             [("Content-Type", "application/rss+xml")],
-            _feed(base, ["a.html", "b.html"]),
+            _feed(base, ["a.html", "moved.html", "b.html"]),
         )
         log.clear()
         summary = _run(settings, DAY2, "d2", warehouse, zone)
         assert "/a.html" not in log
+        assert "/moved.html" not in log
         assert "/b.html" in log
         assert summary["loaded"] == 1
         assert summary["reject_rate"] == 0.0  # a skipped URL is no reject
-        assert _stored(warehouse) == {"a.html": DAY1, "b.html": DAY2}
+        assert _stored(warehouse) == {"a.html": DAY1, "moved.html": DAY1, "b.html": DAY2}
         listed = latest_published(Stage.DISCOVER, DAY2, "bay", zone)
-        assert listed.manifest.counts["already_loaded"] == 1
+        assert listed.manifest.counts["already_loaded"] == 2
         assert listed.manifest.counts["out"] == 1
-        assert listed.manifest.counts["in"] == 2
+        assert listed.manifest.counts["in"] == 3
         skipped = list(listed.records(Kind.ALREADY_LOADED, AlreadyLoaded))
-        assert [(s.url, s.loaded_ds, s.route) for s in skipped] == [(f"{base}/a.html", DAY1, "rss")]
+        assert [(s.url, s.loaded_ds, s.route) for s in skipped] == [
+            (f"{base}/a.html", DAY1, "rss"),
+            (f"{base}/moved.html", DAY1, "rss"),
+        ]
         engine = get_engine(warehouse)
         report = format_report(DAY2, day_report(engine, DAY2))
-        assert "already loaded under other days, not fetched again: 1" in report
+        assert "already loaded under other days, not fetched again: 2" in report
         assert "a.html" not in report  # not quarantined: it is no reject
         assert "already loaded" not in format_report(DAY1, day_report(engine, DAY1))
+        with engine.connect() as conn:  # seen again on day 2, though not fetched: last_seen moves
+            seen = {
+                r.url.rsplit("/", 1)[-1]: (str(r.first_seen), str(r.last_seen))
+                for r in conn.execute(select(articles))
+            }
+        assert seen["a.html"] == seen["moved.html"] == (DAY1, DAY2)
 
-        # Day 2 with refresh, from the command line: A is requested again. Its own date is day 1,
-        # so clean sets it aside as out_of_window, and day 1's row stays where it is.
+        # Day 2 with refresh, from the command line: A and M are requested again. Day 1's rows stay
+        # where they were first loaded (the load's rule for an article another day holds).
         sources = tmp_path / "sources.yaml"
         sources.write_text(yaml.safe_dump(_sources(base)), encoding="utf-8")
         monkeypatch.setenv("ARTICLE_ETL_SOURCES", str(sources))
@@ -134,7 +156,7 @@ def test_a_url_another_day_loaded_is_not_fetched_again_unless_refresh_is_asked(
         refreshed = latest_published(Stage.DISCOVER, DAY2, "bay", zone)
         assert refreshed.manifest.counts["already_loaded"] == 0
         assert refreshed.manifest.extra["refresh"] is True
-        assert _stored(warehouse) == {"a.html": DAY1, "b.html": DAY2}
+        assert _stored(warehouse) == {"a.html": DAY1, "moved.html": DAY1, "b.html": DAY2}
         assert "already loaded" not in format_report(DAY2, day_report(engine, DAY2))
 
         # The same command without --refresh skips A again.
@@ -146,10 +168,11 @@ def test_a_url_another_day_loaded_is_not_fetched_again_unless_refresh_is_asked(
 
         # Re-running day 1 refetches its own A (updates land); B belongs to day 2 and is skipped.
         log.clear()
-        assert _run(settings, DAY1, "d1-again", warehouse, zone)["loaded"] == 1
+        assert _run(settings, DAY1, "d1-again", warehouse, zone)["loaded"] == 2
         assert "/a.html" in log
+        assert "/moved.html" in log
         assert "/b.html" not in log
-        assert _stored(warehouse) == {"a.html": DAY1, "b.html": DAY2}
+        assert _stored(warehouse) == {"a.html": DAY1, "moved.html": DAY1, "b.html": DAY2}
 
 
 def test_a_missing_warehouse_skips_nothing_and_is_not_created(tmp_path: Path) -> None:
