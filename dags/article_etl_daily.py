@@ -19,7 +19,9 @@ backfill beside a manual run of the same day cannot mix their files. Re-running 
 day rewrites the same rows; an outage (most pages fail with network errors or 5xx) fails the
 fetch task and removes nothing that was loaded. With the `replay` param on, discover and fetch
 send no request: the day's pages come from its stored WARC, and clean, validate and load run
-again on them (after a selector or threshold fix). Deterministic failures (bad config, unknown
+again on them (after a selector or threshold fix). A URL whose article the warehouse holds under
+another day is not fetched again (counted as `already_loaded`) unless the `refresh` param is on.
+Deterministic failures (bad config, unknown
 source, the reject-rate gate) fail at once without retries. This file is wiring only: the logic
 is in `include/article_etl`.
 """
@@ -35,7 +37,16 @@ from airflow.sdk import CronDataIntervalTimetable, Param, dag, get_current_conte
 
 from article_etl.alerts import FailureNotifier
 from article_etl.assets import ARTICLES_ASSET
-from article_etl.dag_params import REPLAY_DESCRIPTION, REPLAY_PARAM, REPLAY_TITLE, earliest_day, source_ids
+from article_etl.dag_params import (
+    REFRESH_DESCRIPTION,
+    REFRESH_PARAM,
+    REFRESH_TITLE,
+    REPLAY_DESCRIPTION,
+    REPLAY_PARAM,
+    REPLAY_TITLE,
+    earliest_day,
+    source_ids,
+)
 from article_etl.pools import FETCH_POOL
 
 
@@ -86,6 +97,7 @@ def _stage(stage: str, source_id: str) -> dict[str, Any]:
             description="Source ids to run (pick from the sources file's ids); empty runs every enabled source.",
         ),
         REPLAY_PARAM: Param(False, type="boolean", title=REPLAY_TITLE, description=REPLAY_DESCRIPTION),
+        REFRESH_PARAM: Param(False, type="boolean", title=REFRESH_TITLE, description=REFRESH_DESCRIPTION),
     },
     doc_md=__doc__,
 )

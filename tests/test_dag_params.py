@@ -54,3 +54,11 @@ def test_only_a_true_replay_param_replays() -> None:
     assert replay_requested({REPLAY_PARAM: True})
     for params in (None, {}, {REPLAY_PARAM: False}, {REPLAY_PARAM: None}, {"sources": ["a"]}):
         assert not replay_requested(params)
+
+
+def test_only_a_true_refresh_param_refreshes() -> None:
+    from article_etl.dag_params import REFRESH_PARAM, refresh_requested
+
+    assert refresh_requested({REFRESH_PARAM: True})
+    for params in (None, {}, {REFRESH_PARAM: False}, {REFRESH_PARAM: None}, {"replay": True}):
+        assert not refresh_requested(params)

@@ -36,6 +36,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--ds", required=True, help="the day, YYYY-MM-DD (interval [ds, ds+1) in UTC)")
     p.add_argument("--source", action="append", help="only this source id (repeatable)")
     p.add_argument("--warehouse", help="SQLAlchemy URL (default: ARTICLE_ETL_WAREHOUSE_URL or SQLite)")
+    p.add_argument(
+        "--refresh",
+        action="store_true",
+        help="also fetch listed URLs whose article the warehouse holds under another day (skipped by default)",
+    )
 
     p = sub.add_parser("report", help="print what a day loaded and rejected, per source")
     p.add_argument("--ds", required=True)
@@ -252,7 +257,9 @@ def _run_stages(args: argparse.Namespace) -> int:
         if not src.enabled or (args.source and src.id not in args.source):
             continue
         try:
-            for stage in (discover, fetch, clean, validate):
+            # URLs another day loaded are not fetched again, unless --refresh asks for them.
+            discover.run(settings, src.id, day, warehouse=url, refresh=args.refresh)
+            for stage in (fetch, clean, validate):
                 stage.run(settings, src.id, day)
             print(json.dumps(load.run(settings, src.id, day, url)))
         except RuntimeError as exc:  # transient and permanent stage failures alike: one line each

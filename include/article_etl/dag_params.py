@@ -35,6 +35,21 @@ def replay_requested(params: Mapping[str, Any] | None) -> bool:
     return bool((params or {}).get(REPLAY_PARAM))
 
 
+# The run param that fetches again the URLs another day already loaded (skipped by default).
+REFRESH_PARAM = "refresh"
+REFRESH_TITLE = "Refresh already-loaded URLs"
+REFRESH_DESCRIPTION = (
+    "Fetch again the listed URLs whose article the warehouse already holds under another day "
+    "(skipped by default, and counted as already_loaded), e.g. to pick up edited articles. "
+    "A day's own URLs are always fetched again when the day is re-run."
+)
+
+
+def refresh_requested(params: Mapping[str, Any] | None) -> bool:
+    """Whether a run's params ask for a refresh (absent, null or false: skip what is loaded)."""
+    return bool((params or {}).get(REFRESH_PARAM))
+
+
 # include/sources.yaml, beside the package.
 DEFAULT_SOURCES_FILE = Path(__file__).resolve().parent.parent / "sources.yaml"
 

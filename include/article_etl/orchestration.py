@@ -97,7 +97,7 @@ def run_stage(stage: str, source_id: str) -> dict[str, Any]:
     from airflow.sdk import get_current_context
 
     from article_etl.config import load_settings
-    from article_etl.dag_params import replay_requested
+    from article_etl.dag_params import refresh_requested, replay_requested
     from article_etl.stages import clean, discover, fetch, load, replay, validate
 
     def call() -> dict[str, Any]:
@@ -109,9 +109,14 @@ def run_stage(stage: str, source_id: str) -> dict[str, Any]:
             return load.run(settings, source_id, day, warehouse_from_airflow())
         if stage == "discover" and replaying:  # the stored URL list, no request
             return replay.run_discover(settings, source_id, day)
+        if stage == "discover":  # URLs other days loaded are skipped unless the run asks for a refresh
+            refreshing = refresh_requested(context.get("params"))
+            return discover.run(
+                settings, source_id, day, warehouse=warehouse_from_airflow(), refresh=refreshing
+            )
         if stage == "fetch":
             return fetch.run(settings, source_id, day, replay=replaying)
-        module = {"discover": discover, "fetch": fetch, "clean": clean, "validate": validate}[stage]
+        module = {"fetch": fetch, "clean": clean, "validate": validate}[stage]
         return module.run(settings, source_id, day)
 
     return fail_fast(call)

@@ -59,6 +59,20 @@ class Discovered:
 
 
 @dataclass
+class AlreadyLoaded:
+    """A URL discovery listed but did not pass on: the warehouse already holds its article under
+    another day (``loaded_ds``). Kept in the discover partition (``already_loaded.jsonl``) so no
+    URL leaves silently; a run with ``refresh`` fetches these too."""
+
+    source_id: str
+    url: str
+    article_id: str
+    loaded_ds: str
+    route: str = ""
+    route_index: int = 0
+
+
+@dataclass
 class Page:
     """A fetched page, decoded once at fetch: later stages read ``html`` and never the bytes.
 

@@ -36,6 +36,8 @@ class SourceDay:
     # found: (index, kind, URLs).
     discovery_complete: bool | None = None
     routes: list[tuple[int, str, int]] = field(default_factory=list)
+    # Listed URLs whose article another day had loaded, so not fetched again (no refresh asked).
+    already_loaded: int = 0
 
     def discovery_line(self) -> str:
         """``rss[0]=0 sitemap[1]=7, day complete``: which routes found the day's URLs."""
@@ -71,6 +73,8 @@ def day_report(engine: Engine, ds: str) -> list[SourceDay]:
             day = out.setdefault(metric.source_id, SourceDay(metric.source_id))
             if metric.metric == "complete":
                 day.discovery_complete = bool(metric.value)
+            elif metric.metric == "already_loaded":
+                day.already_loaded = int(metric.value)
             elif (route := _ROUTE_METRIC.fullmatch(metric.metric)) is not None:
                 day.routes.append((int(route.group(1)), route.group(2), int(metric.value)))
         for row in conn.execute(
@@ -106,6 +110,8 @@ def format_report(ds: str, rows: list[SourceDay]) -> str:
         lines.append(f"{r.source_id:<14} {r.pages_fetched:>7} {r.articles_loaded:>6}  {reasons}")
         if r.discovery_line():
             lines.append(f"{'':<14} discovery: {r.discovery_line()}")
+        if r.already_loaded:
+            lines.append(f"{'':<14} already loaded under other days, not fetched again: {r.already_loaded}")
     if not rows:
         lines.append("(nothing recorded for this day)")
     replayed = [r.source_id for r in rows if r.replayed]

@@ -108,3 +108,12 @@ def test_the_daily_dag_offers_replay_off_by_default(dagbag) -> None:  # type: ig
     param = dagbag.dags["article_etl_daily"].params.get_param(REPLAY_PARAM)
     assert param.value is False
     assert param.schema["type"] == "boolean"
+
+
+def test_the_daily_dag_offers_refresh_off_by_default(dagbag) -> None:  # type: ignore[no-untyped-def]
+    """The trigger form's ``refresh`` switch: already-loaded URLs are skipped unless it is on."""
+    from article_etl.dag_params import REFRESH_PARAM
+
+    param = dagbag.dags["article_etl_daily"].params.get_param(REFRESH_PARAM)
+    assert param.value is False
+    assert param.schema["type"] == "boolean"

@@ -35,7 +35,12 @@ def test_discover_publishes_the_listing_and_its_problems(
     assert problems, "entries over max_articles must be rejects, not silence"
     assert {p.reason for p in problems} == {codes.OVER_LIMIT}
     assert all(p.evidence == codes.EVIDENCE_NONE for p in problems)  # says nothing about a loaded article
-    assert published.manifest.counts == {"in": len(urls) + len(problems), "out": 2, "rejected": len(problems)}
+    assert published.manifest.counts == {
+        "in": len(urls) + len(problems),
+        "out": 2,
+        "rejected": len(problems),
+        "already_loaded": 0,  # no warehouse given: nothing looked up, nothing skipped
+    }
 
 
 def _day_through_validate(settings: object, source_id: str, root: Path) -> None:

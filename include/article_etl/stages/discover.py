@@ -11,6 +11,7 @@ from article_etl import codes
 from article_etl.config import Settings
 from article_etl.fetch import discover, make_session
 from article_etl.fetch.politeness import Politeness
+from article_etl.records import AlreadyLoaded, Discovered
 from article_etl.run import Day
 from article_etl.stages.common import stage_attempt
 from article_etl.storage import Kind, ListingState, Stage
@@ -18,8 +19,21 @@ from article_etl.storage import Kind, ListingState, Stage
 log = logging.getLogger(__name__)
 
 
-def run(settings: Settings, source_id: str, day: Day, root: Path | None = None) -> dict[str, Any]:
+def run(
+    settings: Settings,
+    source_id: str,
+    day: Day,
+    root: Path | None = None,
+    *,
+    warehouse: str | None = None,
+    refresh: bool = False,
+) -> dict[str, Any]:
     """List the source's URLs for the interval; entries that cannot be taken become rejects.
+
+    A URL whose article ``warehouse`` already holds under another day is not passed on to fetch
+    (feeds list yesterday's stories today): it is written to the partition's
+    ``already_loaded.jsonl`` and counted as ``already_loaded`` in the manifest, never a reject.
+    ``refresh`` passes them on anyway; without a ``warehouse`` nothing is looked up.
 
     The feed, sitemaps, child sitemaps and listing pages are requested as article pages are: robots.txt first,
     within the per-host pace, and conditionally (ETag / Last-Modified remembered by
@@ -41,22 +55,58 @@ def run(settings: Settings, source_id: str, day: Day, root: Path | None = None) 
             polite=Politeness(session, settings.fetch),
             state=ListingState(root),
         )
-        with stage.attempt.writer(Kind.URLS) as out:
+        known = _already_loaded(listing.found, source_id, day, warehouse) if not refresh else {}
+        with stage.attempt.writer(Kind.URLS) as out, stage.attempt.writer(Kind.ALREADY_LOADED) as skipped:
             for item in listing.found:
-                out.write(item)
+                if item.url in known:
+                    skipped.write(known[item.url])
+                else:
+                    out.write(item)
         for problem in listing.problems:
             stage.reject(problem.ref, problem.code, problem.detail, evidence=codes.EVIDENCE_NONE)
-        stage.manifest.counts.update({"in": len(listing.found) + len(listing.problems), "out": out.count})
+        stage.manifest.counts.update(
+            {
+                "in": len(listing.found) + len(listing.problems),
+                "out": out.count,
+                "already_loaded": skipped.count,
+            }
+        )
+        stage.manifest.extra["refresh"] = refresh
         # Which route found how many URLs, and whether the day is believed complete: for the
         # load (pipeline_runs), the report and a person reading a backfill.
         stage.manifest.extra["discovery"] = listing.summary()
         log.info(
-            "discover %s ds=%s: %d URLs (%s); day %s: %s",
+            "discover %s ds=%s: %d URLs (%s), %d already loaded under other days%s; day %s: %s",
             source_id,
             day.ds,
             out.count,
             ", ".join(f"{r.kind}[{r.index}]={r.found}" for r in listing.routes if r.ran),
+            skipped.count,
+            " (not fetched again)" if skipped.count else (" (refresh: all fetched)" if refresh else ""),
             "complete" if listing.complete else "NOT complete",
             listing.reason,
         )
-    return stage.summary(count=out.count)
+    return stage.summary(count=out.count, already_loaded=skipped.count)
+
+
+def _already_loaded(
+    found: list[Discovered], source_id: str, day: Day, warehouse: str | None
+) -> dict[str, AlreadyLoaded]:
+    """The listed URLs the warehouse holds under another day, by URL (none without a warehouse)."""
+    if warehouse is None or not found:
+        return {}
+    from article_etl.warehouse.known import loaded_elsewhere
+
+    loaded = loaded_elsewhere(warehouse, source_id, day.ds, (item.url for item in found))
+    return {
+        item.url: AlreadyLoaded(
+            source_id=source_id,
+            url=item.url,
+            article_id=loaded[item.url].article_id,
+            loaded_ds=loaded[item.url].ds,
+            route=item.route,
+            route_index=item.route_index,
+        )
+        for item in found
+        if item.url in loaded
+    }

@@ -20,7 +20,7 @@ from article_etl import codes
 from article_etl.config import Settings
 from article_etl.errors import PermanentError
 from article_etl.quality.gate import NOT_COUNTED
-from article_etl.records import Article, DQResult, Reject
+from article_etl.records import AlreadyLoaded, Article, DQResult, Reject
 from article_etl.run import Day
 from article_etl.stages import verify
 from article_etl.stages.common import stage_attempt
@@ -52,6 +52,8 @@ def run(
         counts: dict[str, dict[str, float]] = {
             "discover": {
                 "urls": chain[Stage.DISCOVER].manifest.counts.get("out", 0),
+                # Listed, but loaded under another day and not fetched again (stages.discover).
+                "already_loaded": chain[Stage.DISCOVER].manifest.counts.get("already_loaded", 0),
                 **discovery_metrics(chain[Stage.DISCOVER].manifest.extra.get("discovery")),
             },
             "fetch": _counts(chain[Stage.FETCH], "pages"),
@@ -71,6 +73,7 @@ def run(
             counts=counts,
             run_id=day.run_id,
             near_duplicate_max_distance=settings.checks.near_duplicate_max_distance,
+            seen_elsewhere=_seen_elsewhere(chain[Stage.DISCOVER]),
         )
         stage.manifest.counts.update({"in": validated.manifest.counts.get("out", 0), "out": result.loaded})
         stage.manifest.extra["warehouse_rejected"] = result.rejected
@@ -103,6 +106,14 @@ def discovery_metrics(summary: dict[str, Any] | None) -> dict[str, float]:
         if route.get("ran"):
             out[f"route{route['index']}_{route['kind']}"] = float(route.get("found", 0))
     return out
+
+
+def _seen_elsewhere(listed: Published) -> list[str]:
+    """Ids of the articles other days loaded that discover listed again and did not pass on
+    (``already_loaded.jsonl``; absent in partitions written before it existed)."""
+    if "already_loaded" not in listed.manifest.files:
+        return []
+    return [r.article_id for r in listed.records(Kind.ALREADY_LOADED, AlreadyLoaded)]
 
 
 class _Records(Generic[T]):

@@ -74,6 +74,8 @@ class Kind(StrEnum):
     ARTICLES = "articles"
     DQ_RESULTS = "dq_results"
     REJECTS = "rejects"
+    # discover: listed URLs whose article another day already loaded (not fetched again)
+    ALREADY_LOADED = "already_loaded"
 
 
 _FILES: dict[Kind, str] = {
@@ -83,6 +85,7 @@ _FILES: dict[Kind, str] = {
     Kind.ARTICLES: "articles.jsonl",
     Kind.DQ_RESULTS: "dq_results.jsonl",
     Kind.REJECTS: "rejects.jsonl",
+    Kind.ALREADY_LOADED: "already_loaded.jsonl",
 }
 
 

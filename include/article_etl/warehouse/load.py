@@ -77,6 +77,7 @@ def load_partition(
     run_id: str | None,
     near_duplicate_max_distance: int = -1,
     chunk_rows: int | None = None,
+    seen_elsewhere: Sequence[str] = (),
 ) -> LoadResult:
     """Upsert ``batch`` and replace the partition's rejects, dq results and counts.
 
@@ -87,6 +88,9 @@ def load_partition(
     ``batch`` when near-duplicates are looked for (the first pass finds its date range). Only the
     ids of the articles kept and the load's own rejects stay in memory for the whole day.
     ``chunk_rows`` defaults to the dialect's ``load_chunk_rows``.
+
+    ``seen_elsewhere``: ids of articles other days loaded that this day listed again (discover
+    did not fetch them): their ``last_seen`` moves to ``ds``, as for a page fetched again.
 
     Returns how many articles this load stored and how many rejects the partition now has.
     """
@@ -113,6 +117,7 @@ def load_partition(
                     ],
                     ["source_id"],
                 )
+                _mark_seen(conn, sorted(set(seen_elsewhere)), ds)
                 near = _near_index(conn, source.id, batch, ds, near_duplicate_max_distance)
                 # A first load of the day: no kept article can be stored yet (ids stored for
                 # other days or sources become duplicate rejects below), so the write need not
@@ -358,16 +363,8 @@ def _split_warehouse_duplicates(
             select(articles.c.article_id, articles.c.ds, articles.c.source_id).where(others, member)
         )
     }
-    if elsewhere:
-        # Seen again: the page's row (loaded for its first day) records the latest day it was seen.
-        seen = date.fromisoformat(ds)
-        for member in _members(conn, articles.c.article_id, sorted(elsewhere)):
-            conn.execute(
-                update(articles)
-                .where(member)
-                .where((articles.c.last_seen < seen) | articles.c.last_seen.is_(None))
-                .values(last_seen=seen)
-            )
+    # Seen again: the page's row (loaded for its first day) records the latest day it was seen.
+    _mark_seen(conn, sorted(elsewhere), ds)
     keep: list[Article] = []
     out: list[Reject] = []
     for art in batch:
@@ -403,6 +400,20 @@ def _split_warehouse_duplicates(
                 )
             )
     return keep, out
+
+
+def _mark_seen(conn: Connection, ids: list[str], ds: str) -> None:
+    """Move the ``last_seen`` of the articles ``ids`` forward to ``ds`` (never back)."""
+    if not ids:
+        return
+    seen = date.fromisoformat(ds)
+    for member in _members(conn, articles.c.article_id, ids):
+        conn.execute(
+            update(articles)
+            .where(member)
+            .where((articles.c.last_seen < seen) | articles.c.last_seen.is_(None))
+            .values(last_seen=seen)
+        )
 
 
 def _members(conn: Connection, column: Any, values: list[str]) -> list[Any]:
