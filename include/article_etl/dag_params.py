@@ -32,7 +32,7 @@ REPLAY_DESCRIPTION = (
 
 def replay_requested(params: Mapping[str, Any] | None) -> bool:
     """Whether a run's params ask for a replay (absent, null or false: a normal run)."""
-    return bool((params or {}).get(REPLAY_PARAM))
+    return _flag(params, REPLAY_PARAM)
 
 
 # The run param that fetches again the URLs another day already loaded (skipped by default).
@@ -47,7 +47,12 @@ REFRESH_DESCRIPTION = (
 
 def refresh_requested(params: Mapping[str, Any] | None) -> bool:
     """Whether a run's params ask for a refresh (absent, null or false: skip what is loaded)."""
-    return bool((params or {}).get(REFRESH_PARAM))
+    return _flag(params, REFRESH_PARAM)
+
+
+def _flag(params: Mapping[str, Any] | None, name: str) -> bool:
+    """A boolean run param: absent, null or false is off (a run triggered without params)."""
+    return bool((params or {}).get(name))
 
 
 # include/sources.yaml, beside the package.

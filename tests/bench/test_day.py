@@ -99,6 +99,7 @@ def test_the_scaling_table_sets_cpu_time_beside_wall_time() -> None:
         "75",
     ]
 
+
 def test_the_airflow_target_says_why_it_was_not_measured() -> None:
     # A run with `AIRFLOW=` has no Airflow rows; one whose `local` mode failed keeps the error.
     base = {"n": 10, "stages": {"clean": {"seconds": 1.0}}, "references": {}}

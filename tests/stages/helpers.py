@@ -74,6 +74,23 @@ def rss(links: list[str]) -> bytes:
     return f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title>{items}</channel></rss>'.encode()
 
 
+def feed_source(base: str) -> dict[str, Any]:
+    """A sources file (as a dict) with one source, ``bay``, reading ``{base}/feed.xml`` on
+    loopback with no retries and no delay: the shape the day-level tests run against."""
+    return {
+        "sources": [
+            {
+                "id": "bay",
+                "name": "Bay",
+                "lang": "en",
+                "discovery": {"kind": "rss", "url": f"{base}/feed.xml"},
+                "max_reject_rate": 1.0,
+            }
+        ],
+        "fetch": {"retries": 0, "allow_private_networks": ["127.0.0.1/32"], "per_host_delay_seconds": 0},
+    }
+
+
 def demo_settings(base_url: str, monkeypatch: pytest.MonkeyPatch) -> Settings:
     """The demo's sources file pointed at a running demo site, with no waiting on retries."""
     monkeypatch.setenv("ARTICLE_ETL_DEMO_URL", base_url)

@@ -27,6 +27,7 @@ from article_etl.warehouse import get_engine
 from article_etl.warehouse.known import loaded_elsewhere
 from article_etl.warehouse.schema import articles
 from tests.conftest import serving
+from tests.stages.helpers import feed_source
 from tests.stages.test_bad_values import _page
 
 DAY1, DAY2 = "2026-11-17", "2026-11-18"
@@ -40,22 +41,7 @@ def _feed(base: str, names: list[str]) -> bytes:
 
 
 def _settings(base: str) -> Settings:
-    return Settings.model_validate(_sources(base))
-
-
-def _sources(base: str) -> dict[str, Any]:
-    return {
-        "sources": [
-            {
-                "id": "bay",
-                "name": "Bay",
-                "lang": "en",
-                "discovery": {"kind": "rss", "url": f"{base}/feed.xml"},
-                "max_reject_rate": 1.0,
-            }
-        ],
-        "fetch": {"retries": 0, "allow_private_networks": ["127.0.0.1/32"], "per_host_delay_seconds": 0},
-    }
+    return Settings.model_validate(feed_source(base))
 
 
 def _run(
@@ -147,7 +133,7 @@ def test_a_url_another_day_loaded_is_not_fetched_again_unless_refresh_is_asked(
         # Day 2 with refresh, from the command line: A and M are requested again. Day 1's rows stay
         # where they were first loaded (the load's rule for an article another day holds).
         sources = tmp_path / "sources.yaml"
-        sources.write_text(yaml.safe_dump(_sources(base)), encoding="utf-8")
+        sources.write_text(yaml.safe_dump(feed_source(base)), encoding="utf-8")
         monkeypatch.setenv("ARTICLE_ETL_SOURCES", str(sources))
         log.clear()
         assert cli.main(["run", "--ds", DAY2, "--refresh", "--warehouse", warehouse]) == 0

@@ -23,7 +23,7 @@ from article_etl.storage import Stage, latest_published
 from article_etl.warehouse import get_engine
 from article_etl.warehouse.schema import articles, rejects
 from tests.conftest import serving
-from tests.stages.helpers import DS, article_rows, rss, run_day
+from tests.stages.helpers import DS, article_rows, feed_source, rss, run_day
 from tests.stages.test_bad_values import _page
 
 HTML = [("Content-Type", "text/html; charset=utf-8")]
@@ -44,21 +44,6 @@ def _site(routes: dict[str, Any], base: str) -> None:
     )
 
 
-def _sources(base: str) -> dict[str, Any]:
-    return {
-        "sources": [
-            {
-                "id": "bay",
-                "name": "Bay",
-                "lang": "en",
-                "discovery": {"kind": "rss", "url": f"{base}/feed.xml"},
-                "max_reject_rate": 1.0,
-            }
-        ],
-        "fetch": {"retries": 0, "allow_private_networks": ["127.0.0.1/32"], "per_host_delay_seconds": 0},
-    }
-
-
 def _rejects(warehouse: str) -> list[tuple[str, str, str]]:
     with get_engine(warehouse).connect() as conn:
         return sorted((r.url, r.stage, r.reason) for r in conn.execute(select(rejects)))
@@ -76,7 +61,7 @@ def test_a_replay_loads_the_same_articles_with_no_request_to_the_site(
     routes: dict[str, Any] = {}
     with serving(routes, log) as base:
         _site(routes, base)
-        settings = Settings.model_validate(_sources(base))
+        settings = Settings.model_validate(feed_source(base))
         run_day(settings, "fetched", warehouse, zone, "bay")
         assert "/a.html" in log
         assert "/new/moved.html" in log
@@ -108,7 +93,7 @@ def test_a_replay_loads_the_same_articles_with_no_request_to_the_site(
 
         # The same through the command line, with its own sources file; a replay of a replay.
         sources = tmp_path / "sources.yaml"
-        sources.write_text(yaml.safe_dump(_sources(base)), encoding="utf-8")
+        sources.write_text(yaml.safe_dump(feed_source(base)), encoding="utf-8")
         capsys.readouterr()
         argv = ["replay", "--ds", DS, "--source", "bay", "--sources", str(sources), "--warehouse", warehouse]
         assert cli.main(argv) == 0
@@ -129,7 +114,7 @@ def test_a_day_never_fetched_cannot_be_replayed_and_says_what_to_do(
 ) -> None:
     monkeypatch.setenv("ARTICLE_ETL_HOME", str(tmp_path / "zone"))
     sources = tmp_path / "sources.yaml"
-    sources.write_text(yaml.safe_dump(_sources("http://127.0.0.1:9")), encoding="utf-8")
+    sources.write_text(yaml.safe_dump(feed_source("http://127.0.0.1:9")), encoding="utf-8")
     warehouse = f"sqlite:///{tmp_path / 'w.db'}"
     argv = [
         "replay",
@@ -159,13 +144,13 @@ def test_a_fix_applies_to_the_pages_already_captured(tmp_path: Path) -> None:
     routes: dict[str, Any] = {}
     with serving(routes, log) as base:
         _site(routes, base)
-        strict = Settings.model_validate(_sources(base))
+        strict = Settings.model_validate(feed_source(base))
         strict.checks.min_body_chars = 100_000  # a threshold set wrong: every page is too short
         run_day(strict, "strict", warehouse, zone, "bay")
         with get_engine(warehouse).connect() as conn:
             assert conn.execute(select(articles.c.url)).all() == []
         log.clear()
-        fixed = Settings.model_validate(_sources(base))
+        fixed = Settings.model_validate(feed_source(base))
         assert replay.run(fixed, "bay", DS, warehouse, zone)["loaded"] == 3
         assert log == []
     assert [(u.removeprefix(base), r) for u, _, r in _rejects(warehouse)] == [
