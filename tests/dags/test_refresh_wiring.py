@@ -17,7 +17,8 @@ import yaml
 
 from article_etl.storage import Stage, latest_published
 from tests.conftest import serving
-from tests.stages.test_already_loaded import DAY1, DAY2, HTML, _feed, _run, _settings, _sources
+from tests.stages.helpers import feed_source
+from tests.stages.test_already_loaded import DAY1, DAY2, HTML, _feed, _run, _settings
 from tests.stages.test_bad_values import _page
 
 
@@ -55,7 +56,7 @@ def test_the_refresh_param_makes_discover_pass_on_what_another_day_loaded(
             }
         )
         sources = tmp_path / "sources.yaml"
-        sources.write_text(yaml.safe_dump(_sources(base)), encoding="utf-8")
+        sources.write_text(yaml.safe_dump(feed_source(base)), encoding="utf-8")
         monkeypatch.setenv("ARTICLE_ETL_SOURCES", str(sources))
         assert _run(_settings(base), DAY1, "d1", f"sqlite:///{db}", zone)["loaded"] == 1
 
