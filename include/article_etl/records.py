@@ -61,7 +61,7 @@ class Discovered:
 @dataclass
 class AlreadyLoaded:
     """A URL discovery listed but did not pass on: the warehouse already holds its article under
-    another day (``loaded_ds``). Kept in the discover partition (``already_loaded.jsonl``) so no
+    another day (``loaded_ds``). Kept in the discover partition (``Kind.ALREADY_LOADED``) so no
     URL leaves silently; a run with ``refresh`` fetches these too."""
 
     source_id: str

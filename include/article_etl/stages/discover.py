@@ -32,7 +32,7 @@ def run(
 
     A URL whose article ``warehouse`` already holds under another day is not passed on to fetch
     (feeds list yesterday's stories today): it is written to the partition's
-    ``already_loaded.jsonl`` and counted as ``already_loaded`` in the manifest, never a reject.
+    ``Kind.ALREADY_LOADED`` and counted as ``already_loaded`` in the manifest, never a reject.
     ``refresh`` passes them on anyway; without a ``warehouse`` nothing is looked up.
 
     The feed, sitemaps, child sitemaps and listing pages are requested as article pages are: robots.txt first,

@@ -110,7 +110,7 @@ def discovery_metrics(summary: dict[str, Any] | None) -> dict[str, float]:
 
 def _seen_elsewhere(listed: Published) -> list[str]:
     """Ids of the articles other days loaded that discover listed again and did not pass on
-    (``already_loaded.jsonl``; absent in partitions written before it existed)."""
+    (``Kind.ALREADY_LOADED``; absent in partitions written before it existed)."""
     if "already_loaded" not in listed.manifest.files:
         return []
     return [r.article_id for r in listed.records(Kind.ALREADY_LOADED, AlreadyLoaded)]
