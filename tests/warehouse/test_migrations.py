@@ -32,7 +32,12 @@ def test_an_empty_database_is_upgraded_to_the_schema_the_code_describes(empty_wa
     check(engine)
     assert _columns(engine) == {t.name: {c.name for c in t.columns} for t in metadata.sorted_tables}
     indexes = {i["name"] for i in inspect(engine).get_indexes("articles")}
-    assert {"ix_articles_published_date", "ix_articles_source_published_date", "ix_articles_ds"} <= indexes
+    assert {
+        "ix_articles_published_date",
+        "ix_articles_source_published_date",
+        "ix_articles_ds",
+        "ix_articles_url",
+    } <= indexes
     assert "ix_rejects_reason" in {i["name"] for i in inspect(engine).get_indexes("rejects")}
     assert LOCAL_DAY_VIEW in inspect(engine).get_view_names()
     # Upgrading again does nothing.

@@ -8,9 +8,12 @@ gives the same warehouse and updates land.
 A URL matches a stored article by its ``article_id`` (the sha1 of the listed URL's canonical
 form, as clean computes it when the page names no other canonical URL) or, for the same source,
 by ``articles.url`` (the URL as listed, which is what a redirected page or one with its own
-``rel=canonical`` is stored under; that column has no index, so this is at most one pass over
-the source's rows of other days: bench/already_loaded.py). A warehouse that does not exist yet (a first run: no SQLite
-file, or no ``articles`` table) holds nothing, and reading it creates nothing.
+``rel=canonical`` is stored under). Both are index look-ups (``ix_articles_url``, migration 0003),
+so the cost follows the day's URLs, not the warehouse's age (bench/already_loaded.py). The URL
+statement names no ``source_id``: an index on it would tempt a planner without statistics
+(SQLite's) to walk the source's rows instead; rows of other sources are dropped here. A
+warehouse that does not exist yet (a first run: no SQLite file, or no ``articles`` table) holds
+nothing, and reading it creates nothing.
 """
 
 from __future__ import annotations
@@ -53,25 +56,17 @@ def loaded_elsewhere(
         if not inspect(conn).has_table(articles.name):
             return {}
         dialect = dialect_for(conn.dialect.name)
-        cols = (articles.c.article_id, articles.c.ds, articles.c.url)
+        cols = (articles.c.article_id, articles.c.ds)
         for member in dialect.in_clauses(articles.c.article_id, sorted(ids)):
             for row in conn.execute(select(*cols).where(member, articles.c.ds != ds)):
                 found.setdefault(ids[row.article_id], LoadedArticle(row.article_id, row.ds))
-        # articles.url has no index, so each IN statement scans the source's rows: one statement
-        # when the dialect takes the URLs in one; else one streamed pass, whatever their number.
         left = {key: url for key, url in stored.items() if url not in found}
-        mine = select(*cols).where(articles.c.source_id == source_id, articles.c.ds != ds)
-        clauses = dialect.in_clauses(articles.c.url, sorted(left))
-        rows = (
-            conn.execute(mine.where(clauses[0]))
-            if len(clauses) == 1
-            else conn.execution_options(yield_per=10_000).execute(mine)
-            if clauses
-            else ()
-        )
-        for row in rows:
-            if row.url in left:
-                found.setdefault(left[row.url], LoadedArticle(row.article_id, row.ds))
+        by_url = (articles.c.article_id, articles.c.ds, articles.c.url, articles.c.source_id)
+        for member in dialect.in_clauses(articles.c.url, sorted(left)):
+            for hit in conn.execute(select(*by_url).where(member, articles.c.ds != ds)):
+                # Exact: a case-insensitive collation (MariaDB's) also returns case variants.
+                if hit.source_id == source_id and hit.url in left:
+                    found.setdefault(left[hit.url], LoadedArticle(hit.article_id, hit.ds))
     return found
 
 

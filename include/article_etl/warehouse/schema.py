@@ -81,6 +81,10 @@ articles = Table(
     Column("last_seen", Date, comment="ds of the latest run that saw the page"),
     Index("ix_articles_published_date", "published_date"),
     Index("ix_articles_source_published_date", "source_id", "published_date"),
+    # Discover's already-loaded look-up (warehouse.known). Hash on PostgreSQL (a B-tree entry
+    # stops at 2,704 bytes), a 255-character prefix on MariaDB (keys stop at 3,072 bytes):
+    # migration 0003 and docs/decisions.md.
+    Index("ix_articles_url", "url", postgresql_using="hash", mysql_length={"url": 255}),
 )
 
 article_revisions = Table(
