@@ -9,6 +9,9 @@ Where the time went is recorded phase by phase (``article_etl.phases``): the man
 ``extra["phases"]`` and one log line say how long reading the upstream manifests, the warehouse
 check, each part of the load (the upsert path: read, fit, upsert; and the checks around it) and
 the warehouse suite took. A load that fails logs the phases it got through and the one it failed in.
+The warehouse suite runs inside the attempt (after the load's commit) so the manifest covers it:
+if the suite itself crashes, the attempt is discarded, the committed day stays, and the retry
+loads it again (idempotently).
 """
 
 from __future__ import annotations
