@@ -121,12 +121,45 @@ def run_stage(name: str, sources_file: Path, root: Path, warehouse: str | None) 
             summaries[src.id] = module.run(settings, src.id, day, root)  # type: ignore[attr-defined]
     seconds = time.perf_counter() - start
     cpu_seconds = time.process_time() - cpu
+    # The load's own account of its time, one manifest per source (read after the clock stopped).
+    manifests = (
+        [_published("load", src.id, root).manifest for src in settings.sources] if module is load else []
+    )
     counts: dict[str, int] = {}
     for summary in summaries.values():
         for key in ("count", "loaded", "rejected"):
             if isinstance(summary.get(key), int):
                 counts[key] = counts.get(key, 0) + summary[key]
-    return {"seconds": round(seconds, 3), "cpu_seconds": round(cpu_seconds, 3), "counts": counts}
+    row: dict[str, Any] = {
+        "seconds": round(seconds, 3),
+        "cpu_seconds": round(cpu_seconds, 3),
+        "counts": counts,
+    }
+    if manifests:
+        row.update(load_phases(manifests))
+    return row
+
+
+def load_phases(manifests: list[Any]) -> dict[str, Any]:
+    """What the load stage recorded of its own time (its manifests' ``extra["phases"]``, summed
+    over the sources) and how many articles it read (``counts["in"]``): the upsert path's row and
+    the whole stage's split come from these."""
+    from article_etl.stages.load import PHASES_AFTER_LOAD, PHASES_BEFORE_LOAD
+    from article_etl.warehouse.load import LOAD_PHASES
+
+    phases: dict[str, float] = {}
+    for manifest in manifests:
+        for phase, secs in manifest.extra.get("phases", {}).items():
+            phases[phase] = phases.get(phase, 0.0) + secs
+    order = [*PHASES_BEFORE_LOAD, *LOAD_PHASES, *PHASES_AFTER_LOAD]
+    ranked = sorted(
+        phases, key=lambda p: order.index(p) if p in order else len(order)
+    )  # the manifest sorts keys
+    return {
+        "phases": {p: round(phases[p], 3) for p in ranked},
+        "articles_in": sum(m.counts.get("in", 0) for m in manifests),
+        "manifest_seconds": round(sum(m.seconds for m in manifests), 3),
+    }
 
 
 def _pages(root: Path, sources: list[str]) -> Iterator[Any]:
@@ -554,6 +587,37 @@ def stage_sum(result: dict[str, Any]) -> tuple[float, str]:
     return sum(stages[k]["seconds"] for k in names if "seconds" in stages.get(k, {})), load
 
 
+def upsert_path(row: dict[str, Any]) -> dict[str, Any] | None:
+    """The upsert path inside a load stage's row: the seconds of its phases that do what a raw
+    COPY of the same rows does (``article_etl.warehouse.load.UPSERT_PATH``: read the published
+    articles, make rows, write them) and the articles read. None for a run that did not record
+    phases (results from before they were)."""
+    from article_etl.warehouse.load import UPSERT_PATH
+
+    phases = row.get("phases") or {}
+    if not all(p in phases for p in UPSERT_PATH) or not row.get("articles_in"):
+        return None
+    return {
+        "seconds": sum(phases[p] for p in UPSERT_PATH),
+        "items": row["articles_in"],
+        "phases": UPSERT_PATH,
+    }
+
+
+def phase_split(stage: str, row: dict[str, Any]) -> str | None:
+    """One line under the table: where a load stage's seconds went, phase by phase (from its
+    manifests), and what no phase covers (publishing the attempt, the reject-rate gate)."""
+    phases = row.get("phases")
+    if not phases or "seconds" not in row:
+        return None
+    outside = row["seconds"] - sum(phases.values())
+    parts = ", ".join(f"{name} {secs:.2f}" for name, secs in phases.items())
+    return (
+        f"Where `{stage}`'s {row['seconds']:.1f} s went (phases from its manifests, summed over the "
+        f"sources, s): {parts}; outside the phases {outside:.2f}."
+    )
+
+
 def _fmt_ratio(ratio: float) -> str:
     return f"{ratio:.2f}" if ratio >= 0.1 else f"{ratio:.3f}" if ratio >= 0.001 else f"{ratio:.1e}"
 
@@ -607,6 +671,15 @@ def table(result: dict[str, Any]) -> str:
                 label += f" (every {rrow['every_kth_page']}th page: {rrow['items']:,})"
             ratio = _fmt_ratio(rate / rrate) if rate and rrate else "—"
             lines.append(f"| {head} | {label} | {_fmt_rate(rrate)} | {rrow['peak_rss_mb']:,.0f} | {ratio} |")
+            path = upsert_path(row) if ref == "copy_postgresql" else None
+            if path is not None:
+                prate = path["items"] / path["seconds"] if path["seconds"] > 0 else None
+                pratio = _fmt_ratio(prate / rrate) if prate and rrate else "—"
+                lines.append(
+                    f"| PostgreSQL upsert path (inside the load stage: {' + '.join(path['phases'])}) | "
+                    f"{_fmt_rate(prate)} | {path['seconds']:.1f} | 〃 | {label} | {_fmt_rate(rrate)} | "
+                    f"{rrow['peak_rss_mb']:,.0f} | {pratio} |"
+                )
     in_process, load_used = stage_sum(result)
     lines.append(
         f"| **sum of the stages** (discover … validate, {load_used}) | "
@@ -627,6 +700,9 @@ def table(result: dict[str, Any]) -> str:
     lines.append(
         f"| DAG file parse (`bench.run.dag_parse_seconds`) | — | {parse['median']:.3f} (max {parse['max']:.3f}, {parse['runs']} runs) | | target < 1 s | | | |"
     )
+    split = [phase_split(stage, result["stages"][stage]) for stage in STAGES if stage.startswith("load")]
+    if any(split):
+        lines += [""] + [line for line in split if line]
     load = result.get("load_average_at_start")
     lines += [
         "",
@@ -653,12 +729,21 @@ def targets(result: dict[str, Any]) -> list[str]:
         ratio = (n / clean["seconds"]) / (traf["items"] / traf["seconds"])
         out.append(f"clean at ≥ 3× trafilatura: {ratio:.2f}× — {verdict(ratio >= 3)}")
     load, copy = stages.get("load_postgresql", {}), refs.get("copy_postgresql", {})
+    path = upsert_path(load)
     if "seconds" in load and "seconds" in copy:
-        ratio = (n / load["seconds"]) / (copy["items"] / copy["seconds"])
-        out.append(
-            f"PostgreSQL load at ≥ 0.8 of raw COPY: {ratio:.2f} (the whole load stage: upsert, rejects, "
-            f"dq results, read-back, warehouse suite; `bench/load_speed.py` isolates the upsert) — {verdict(ratio >= 0.8)}"
-        )
+        whole = (n / load["seconds"]) / (copy["items"] / copy["seconds"])
+        if path is None:
+            out.append(
+                f"PostgreSQL load at ≥ 0.8 of raw COPY: the upsert path was not recorded in this run "
+                f"(the whole load stage: {whole:.2f}) — not measured"
+            )
+        else:
+            ratio = (path["items"] / path["seconds"]) / (copy["items"] / copy["seconds"])
+            out.append(
+                f"PostgreSQL load at ≥ 0.8 of raw COPY: {ratio:.2f} (the upsert path inside the load stage: "
+                f"{', '.join(path['phases'])} of the same rows; the whole load stage {whole:.2f}, "
+                f"its fixed costs split out under the table) — {verdict(ratio >= 0.8)}"
+            )
     else:
         out.append("PostgreSQL load at ≥ 0.8 of raw COPY: not measured (set ARTICLE_ETL_TEST_POSTGRES_URL)")
     peak = max((r.get("peak_rss_mb", 0) for r in stages.values()), default=0)

@@ -112,3 +112,46 @@ def test_the_airflow_target_says_why_it_was_not_measured() -> None:
     assert any(
         t.startswith("Airflow + GX overhead under 30% of in-process stage time: 20%") for t in measured
     )
+
+
+def test_the_load_target_judges_the_upsert_path_and_the_table_splits_the_stage() -> None:
+    """The issue's target is the upsert path against raw COPY of the same rows: judged from the
+    load stage's own phases in the same run, while the whole stage's ratio and its fixed costs
+    stay in the table. A run from before phases were recorded says so instead of guessing."""
+    phases = {"upstream": 0.1, "warehouse_check": 0.2, "read": 0.2, "fit": 0.1, "upsert": 0.7}
+    phases |= {"rejects": 0.3, "warehouse_suite": 3.0}
+    load = {"seconds": 5.0, "process_seconds": 6.0, "peak_rss_mb": 300.0}
+    pg = {**load, "phases": phases, "articles_in": 1_000}
+    result = {
+        "n": 1_000,
+        "seed": 16,
+        "started": "2026-12-05T23:00:00+00:00",
+        "command": "make bench N=1000",
+        "machine": "test",
+        "machine_note": "test",
+        "versions": {},
+        "corpus_cases": {"ok": 1_000},
+        "stages": {"load_sqlite": load, "load_postgresql": pg},
+        "references": {"copy_postgresql": {"seconds": 1.0, "items": 1_000, "peak_rss_mb": 80.0}},
+        "dag_parse_seconds": {"median": 0.1, "max": 0.1, "runs": 1},
+        "wall_seconds": 60.0,
+    }
+    (target,) = [t for t in day.targets(result) if t.startswith("PostgreSQL load")]
+    # 1,000 rows in read + fit + upsert = 1.0 s against COPY's 1,000 in 1.0 s; the stage is 0.20.
+    assert target.startswith("PostgreSQL load at ≥ 0.8 of raw COPY: 1.00 (the upsert path")
+    assert "the whole load stage 0.20" in target
+    assert target.endswith("**met**")
+    section = day.table(result)
+    (path_row,) = [ln for ln in section.splitlines() if ln.startswith("| PostgreSQL upsert path")]
+    assert path_row.split("|")[2:4] == [" 1,000 ", " 1.0 "]
+    assert path_row.rstrip(" |").endswith("1.00")
+    assert "Where `load_postgresql`'s 5.0 s went" in section
+    assert "warehouse_suite 3.00" in section
+    assert "outside the phases 0.40" in section
+    assert "Where `load_sqlite`" not in section  # no phases recorded for it here: no line
+
+    del pg["phases"]
+    (before,) = [t for t in day.targets(result) if t.startswith("PostgreSQL load")]
+    assert "upsert path was not recorded in this run" in before
+    assert before.endswith("not measured")
+    assert "PostgreSQL upsert path" not in day.table(result)

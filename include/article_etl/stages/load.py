@@ -4,6 +4,14 @@ The load reads exactly the attempts its upstream chain recorded (validate -> cle
 discover) and takes its counts from their manifests, never by re-counting files. After the
 commit it enforces the source's reject rate; the message tells an outage (most rejects are
 network errors or 5xx) from a site that changed (most rejects are checks on fetched pages).
+
+Where the time went is recorded phase by phase (``article_etl.phases``): the manifest's
+``extra["phases"]`` and one log line say how long reading the upstream manifests, the warehouse
+check, each part of the load (the upsert path: read, fit, upsert; and the checks around it) and
+the warehouse suite took. A load that fails logs the phases it got through and the one it failed in.
+The warehouse suite runs inside the attempt (after the load's commit) so the manifest covers it:
+if the suite itself crashes, the attempt is discarded, the committed day stays, and the retry
+loads it again (idempotently).
 """
 
 from __future__ import annotations
@@ -14,21 +22,31 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from article_etl import codes
 from article_etl.config import Settings
 from article_etl.errors import PermanentError
+from article_etl.phases import Phases
 from article_etl.quality.gate import NOT_COUNTED
 from article_etl.records import AlreadyLoaded, Article, DQResult, Reject
 from article_etl.run import Day
 from article_etl.stages import verify
-from article_etl.stages.common import stage_attempt
+from article_etl.stages.common import StageRun, stage_attempt
 from article_etl.storage import Kind, Published, RunPartition, Stage, upstream
+
+if TYPE_CHECKING:
+    from article_etl.warehouse import LoadResult
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+
+
+# The phases the stage times around the load's own (``warehouse.load.LOAD_PHASES``), in order:
+# before it, reading the upstream manifests and the warehouse check; after its commit, the suite.
+PHASES_BEFORE_LOAD = ("upstream", "warehouse_check")
+PHASES_AFTER_LOAD = ("warehouse_suite",)
 
 
 class QualityGateError(PermanentError):
@@ -39,16 +57,60 @@ def run(
     settings: Settings, source_id: str, day: Day, warehouse: str, root: Path | None = None
 ) -> dict[str, Any]:
     """Load the batch and the rejects of this run; then enforce the source's reject rate."""
-    from article_etl.warehouse import load_partition, masked
-    from article_etl.warehouse.door import prepare_warehouse
+    from article_etl.warehouse import masked
 
     source = settings.source(source_id)
     log.info("loading source %s, ds %s, run %s into %s", source_id, day.ds, day.run_id, masked(warehouse))
-    with stage_attempt(Stage.LOAD, settings, source_id, day, root) as stage:
+    phases = Phases()
+    try:
+        with stage_attempt(Stage.LOAD, settings, source_id, day, root) as stage:
+            result, counts, chain = _load(stage, settings, source_id, day, warehouse, root, phases)
+    except BaseException:
+        log.warning(
+            "load %s ds=%s failed in phase %s; phases done: %s",
+            source_id,
+            day.ds,
+            phases.failed_in or "(none: between phases)",
+            phases.line() or "(none)",
+        )
+        raise
+    log.info(
+        "load %s ds=%s phases: %s (stage %.3fs)", source_id, day.ds, phases.line(), stage.manifest.seconds
+    )
+    # Everything the listing gave: the URLs taken plus the entries discovery itself rejected.
+    discovered = int(counts["discover"]["urls"]) + chain[Stage.DISCOVER].manifest.counts.get("rejected", 0)
+    # Pages of other days (a dateless route lists them; their own date sorted them out) count
+    # neither for nor against the source: see quality.gate.NOT_COUNTED.
+    tally = _Tally.of(_Records(list(chain.values()), Kind.REJECTS, Reject))
+    elsewhere = tally.not_counted
+    counted = discovered - elsewhere
+    rate = (result.rejected - elsewhere) / counted if counted > 0 else 0.0
+    # The load's own reject count is the warehouse's: every stage's rejects as stored.
+    summary = stage.summary(loaded=result.loaded, reject_rate=round(rate, 3), rejected=result.rejected)
+    if rate > source.max_reject_rate:
+        raise QualityGateError(
+            _gate_message(source_id, day.ds, result.rejected, discovered, rate, source.max_reject_rate, tally)
+        )
+    return summary
+
+
+def _load(
+    stage: StageRun,
+    settings: Settings,
+    source_id: str,
+    day: Day,
+    warehouse: str,
+    root: Path | None,
+    phases: Phases,
+) -> tuple[LoadResult, dict[str, dict[str, float]], dict[Stage, Published]]:
+    """The attempt's body: read the upstream chain, load it in one transaction, run the warehouse
+    suite after the commit; each part timed into ``phases`` and the manifest."""
+    from article_etl.warehouse import load_partition
+    from article_etl.warehouse.door import prepare_warehouse
+
+    with phases.phase("upstream"):
         validated = stage.read(RunPartition.of(Stage.VALIDATE, day, source_id, root).published())
         chain = _chain(validated, day, source_id, root)
-        # Read from the published files on each pass (the loader reads them twice), never held.
-        stage_rejects = _Records(list(chain.values()), Kind.REJECTS, Reject)
         counts: dict[str, dict[str, float]] = {
             "discover": {
                 "urls": chain[Stage.DISCOVER].manifest.counts.get("out", 0),
@@ -62,37 +124,30 @@ def run(
         }
         if chain[Stage.FETCH].manifest.extra.get("replayed_from"):
             counts["fetch"]["replayed"] = 1  # the report says the day was replayed (stages.replay)
+        dq_rows = _dq_rows(validated)
+        seen_elsewhere = _seen_elsewhere(chain[Stage.DISCOVER])
+    with phases.phase("warehouse_check"):
         engine = prepare_warehouse(warehouse)
-        result = load_partition(
-            engine,
-            source=source,
-            ds=day.ds,
-            batch=_Records([validated], Kind.ARTICLES, Article),
-            partition_rejects=stage_rejects,
-            dq_rows=_dq_rows(validated),
-            counts=counts,
-            run_id=day.run_id,
-            near_duplicate_max_distance=settings.checks.near_duplicate_max_distance,
-            seen_elsewhere=_seen_elsewhere(chain[Stage.DISCOVER]),
-        )
-        stage.manifest.counts.update({"in": validated.manifest.counts.get("out", 0), "out": result.loaded})
-        stage.manifest.extra["warehouse_rejected"] = result.rejected
-    verify.run(engine, source_id, day, counts, root)  # the warehouse suite, after commit
-    # Everything the listing gave: the URLs taken plus the entries discovery itself rejected.
-    discovered = int(counts["discover"]["urls"]) + chain[Stage.DISCOVER].manifest.counts.get("rejected", 0)
-    # Pages of other days (a dateless route lists them; their own date sorted them out) count
-    # neither for nor against the source: see quality.gate.NOT_COUNTED.
-    tally = _Tally.of(stage_rejects)
-    elsewhere = tally.not_counted
-    counted = discovered - elsewhere
-    rate = (result.rejected - elsewhere) / counted if counted > 0 else 0.0
-    # The load's own reject count is the warehouse's: every stage's rejects as stored.
-    summary = stage.summary(loaded=result.loaded, reject_rate=round(rate, 3), rejected=result.rejected)
-    if rate > source.max_reject_rate:
-        raise QualityGateError(
-            _gate_message(source_id, day.ds, result.rejected, discovered, rate, source.max_reject_rate, tally)
-        )
-    return summary
+    result = load_partition(
+        engine,
+        source=settings.source(source_id),
+        ds=day.ds,
+        batch=_Records([validated], Kind.ARTICLES, Article),
+        # Read from the published files on each pass (the loader reads them twice), never held.
+        partition_rejects=_Records(list(chain.values()), Kind.REJECTS, Reject),
+        dq_rows=dq_rows,
+        counts=counts,
+        run_id=day.run_id,
+        near_duplicate_max_distance=settings.checks.near_duplicate_max_distance,
+        seen_elsewhere=seen_elsewhere,
+        phases=phases,
+    )
+    stage.manifest.counts.update({"in": validated.manifest.counts.get("out", 0), "out": result.loaded})
+    stage.manifest.extra["warehouse_rejected"] = result.rejected
+    with phases.phase("warehouse_suite"):
+        verify.run(engine, source_id, day, counts, root)  # after the load's commit
+    stage.manifest.extra["phases"] = phases.rounded()
+    return result, counts, chain
 
 
 def discovery_metrics(summary: dict[str, Any] | None) -> dict[str, float]:

@@ -57,6 +57,8 @@ TRUNCATABLE = frozenset(
 ARTICLE_TEXT_COLUMNS = tuple(
     c.name for c in articles.columns if isinstance(c.type, String) and c.name != "repairs"
 )
+# Each text column's length (None: unbounded), read once from the table: looked up per value.
+_ARTICLE_LIMITS = {name: getattr(articles.c[name].type, "length", None) for name in ARTICLE_TEXT_COLUMNS}
 # 16,000 characters of at most 4 bytes each fit MySQL's TEXT (65,535 bytes).
 DETAIL_MAX_CHARS = 16_000
 _MARKED = frozenset({"url", "raw_ref"})
@@ -98,7 +100,7 @@ def fit_article(art: Article, run_id: str | None) -> Article | Reject:
             if name == "body":
                 changes["char_count"] = max(art.char_count - removed, 0)
                 changes["content_hash"] = content_hash(value)
-        limit = column_limit(articles, name)
+        limit = _ARTICLE_LIMITS[name]
         if limit is not None and len(value) > limit:
             if name not in TRUNCATABLE:
                 too_long.append(f"{name} is {len(value)} characters long; its warehouse column holds {limit}")

@@ -24,6 +24,7 @@ A bad day never destroys a good one:
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from itertools import islice
@@ -34,6 +35,7 @@ from sqlalchemy import Connection, Engine, Table, delete, select, update
 from article_etl.codes import DUPLICATE, EVIDENCE_CONTENT, EVIDENCE_NONE, ROUNDTRIP_MISMATCH
 from article_etl.config import Source
 from article_etl.identity import SimHashIndex
+from article_etl.phases import Phases
 from article_etl.records import Article, Reject
 from article_etl.warehouse.dialects import dialect_for
 from article_etl.warehouse.evidence import Removals
@@ -55,6 +57,27 @@ NEAR_DUPLICATE_DAYS = timedelta(days=3)
 # by up to a day; the SQL filter is widened by this margin and the exact window applied in Python.
 _OFFSET_MARGIN = timedelta(days=1)
 _TEXT_COLUMNS = ("title", "body", "author", "site_name")
+# The phases ``load_partition`` times (``phases``), in the order they run. "read", "fit" and
+# "upsert" are the upsert path proper: the work a raw COPY of the same rows also does (read the
+# published articles, make rows, write them); the others are checks and bookkeeping around it.
+LOAD_PHASES = (
+    "connect",
+    "lock",
+    "seen_elsewhere",
+    "near_index",
+    "probe",
+    "read",
+    "fit",
+    "duplicates",
+    "revisions",
+    "upsert",
+    "read_back",
+    "rejects",
+    "dq_results",
+    "counts",
+    "commit",
+)
+UPSERT_PATH = ("read", "fit", "upsert")
 
 
 @dataclass(frozen=True)
@@ -78,6 +101,7 @@ def load_partition(
     near_duplicate_max_distance: int = -1,
     chunk_rows: int | None = None,
     seen_elsewhere: Sequence[str] = (),
+    phases: Phases | None = None,
 ) -> LoadResult:
     """Upsert ``batch`` and replace the partition's rejects, dq results and counts.
 
@@ -92,94 +116,123 @@ def load_partition(
     ``seen_elsewhere``: ids of articles other days loaded that this day listed again (discover
     did not fetch them): their ``last_seen`` moves to ``ds``, as for a page fetched again.
 
+    ``phases``: the load's time is added to it phase by phase (:data:`LOAD_PHASES`), also when
+    the load fails part-way.
+
     Returns how many articles this load stored and how many rejects the partition now has.
     """
+    phases = Phases() if phases is None else phases
     dialect = dialect_for(engine.dialect.name)
     chunk_rows = chunk_rows or dialect.capabilities.load_chunk_rows
     batch = _reiterable(batch)
     partition_rejects = _reiterable(partition_rejects)
-    with engine.connect() as conn:
+    with phases.phase("connect"):
+        conn = engine.connect()
+    with conn:
         try:
-            with conn.begin():
-                # One load at a time per warehouse: two sources loading the same wire story at
-                # once would each miss the other's uncommitted copy.
-                dialect.acquire_load_lock(conn)
-                upsert(
-                    conn,
-                    sources,
-                    [
-                        {
-                            "source_id": source.id,
-                            "name": source.name,
-                            "lang": source.lang,
-                            "timezone": source.timezone,
-                        }
-                    ],
-                    ["source_id"],
-                )
-                _mark_seen(conn, sorted(set(seen_elsewhere)), ds)
-                near = _near_index(conn, source.id, batch, ds, near_duplicate_max_distance)
+            with _transaction(conn, phases):
+                with phases.phase("lock"):
+                    # One load at a time per warehouse: two sources loading the same wire story
+                    # at once would each miss the other's uncommitted copy.
+                    dialect.acquire_load_lock(conn)
+                    upsert(
+                        conn,
+                        sources,
+                        [
+                            {
+                                "source_id": source.id,
+                                "name": source.name,
+                                "lang": source.lang,
+                                "timezone": source.timezone,
+                            }
+                        ],
+                        ["source_id"],
+                    )
+                with phases.phase("seen_elsewhere"):
+                    _mark_seen(conn, sorted(set(seen_elsewhere)), ds)
+                with phases.phase("near_index"):
+                    near = _near_index(conn, source.id, batch, ds, near_duplicate_max_distance)
                 # A first load of the day: no kept article can be stored yet (ids stored for
                 # other days or sources become duplicate rejects below), so the write need not
                 # look for them, unless an earlier chunk of this load wrote the same id.
-                first_load = not partition_has_articles(conn, source.id, ds)
+                with phases.phase("probe"):
+                    first_load = not partition_has_articles(conn, source.id, ds)
                 keep_ids: set[str] = set()
                 # The load's own rejects: unfit and duplicate ones (told what became of a row
                 # loaded earlier for their URL, as the stages' rejects are), refused and damaged ones.
                 own: list[Reject] = []
                 refused_all: list[Reject] = []
                 stored_count = 0
-                for chunk in _chunks(batch, chunk_rows):
-                    fitted, unfit = fit_batch(chunk, run_id)
-                    keep, dup_rejects = _split_warehouse_duplicates(conn, fitted, ds, run_id, near)
+                for chunk in phases.timed("read", _chunks(batch, chunk_rows)):
+                    with phases.phase("fit"):
+                        fitted, unfit = fit_batch(chunk, run_id)
+                    with phases.phase("duplicates"):
+                        keep, dup_rejects = _split_warehouse_duplicates(conn, fitted, ds, run_id, near)
                     ids = {a.article_id for a in keep}
                     absent = first_load and len(ids) == len(keep) and keep_ids.isdisjoint(ids)
                     keep_ids |= ids
                     stored, refused = _write_articles(
-                        conn, keep, ds, run_id, source.timezone or "UTC", absent=absent
+                        conn, keep, ds, run_id, source.timezone or "UTC", absent=absent, phases=phases
                     )
                     stored_count += len(stored)
                     own += [*unfit, *dup_rejects]
                     refused_all += refused
                 found = _Both(partition_rejects, own)
-                removals = Removals.plan(conn, source.id, ds, found, keep_ids)
                 partition = (ds, source.id)
                 rejected = 0
-                _replace(conn, rejects, partition, [])
-                for told in _chunks(found, chunk_rows):
-                    rejected += len(told)
-                    rows = [
-                        reject_row(removals.note(r), ds=ds, source_id=source.id, run_id=run_id) for r in told
-                    ]
-                    conn.execute(rejects.insert(), rows)
-                if refused_all:
-                    rejected += len(refused_all)
-                    conn.execute(
-                        rejects.insert(),
-                        [reject_row(r, ds=ds, source_id=source.id, run_id=run_id) for r in refused_all],
-                    )
+                with phases.phase("rejects"):
+                    removals = Removals.plan(conn, source.id, ds, found, keep_ids)
+                    _replace(conn, rejects, partition, [])
+                    for told in _chunks(found, chunk_rows):
+                        rejected += len(told)
+                        rows = [
+                            reject_row(removals.note(r), ds=ds, source_id=source.id, run_id=run_id)
+                            for r in told
+                        ]
+                        conn.execute(rejects.insert(), rows)
+                    if refused_all:
+                        rejected += len(refused_all)
+                        conn.execute(
+                            rejects.insert(),
+                            [reject_row(r, ds=ds, source_id=source.id, run_id=run_id) for r in refused_all],
+                        )
                 load_counts = {"loaded": stored_count, "rejected": len(own) + len(refused_all)}
                 counts = {**counts, "load": {**counts.get("load", {}), **load_counts}}
-                _replace(conn, dq_results, partition, [{"run_id": run_id, **row} for row in dq_rows])
-                _replace(
-                    conn,
-                    pipeline_runs,
-                    partition,
-                    [
-                        {
-                            "ds": ds,
-                            "source_id": source.id,
-                            "stage": stage,
-                            "metric": metric,
-                            "value": float(value),
-                        }
-                        for stage, metrics in counts.items()
-                        for metric, value in metrics.items()
-                    ],
-                )
+                with phases.phase("dq_results"):
+                    _replace(conn, dq_results, partition, [{"run_id": run_id, **row} for row in dq_rows])
+                with phases.phase("counts"):
+                    _replace(
+                        conn,
+                        pipeline_runs,
+                        partition,
+                        [
+                            {
+                                "ds": ds,
+                                "source_id": source.id,
+                                "stage": stage,
+                                "metric": metric,
+                                "value": float(value),
+                            }
+                            for stage, metrics in counts.items()
+                            for metric, value in metrics.items()
+                        ],
+                    )
         finally:
             dialect.release_load_lock(conn)
     return LoadResult(loaded=stored_count, rejected=rejected)
+
+
+@contextmanager
+def _transaction(conn: Connection, phases: Phases) -> Iterator[None]:
+    """``conn.begin()``'s block (rolled back if it raises), its commit timed as the phase "commit"."""
+    transaction = conn.begin()
+    try:
+        yield
+    except BaseException:
+        transaction.rollback()
+        raise
+    with phases.phase("commit"):
+        transaction.commit()
 
 
 class _Both(Generic[T]):
@@ -256,6 +309,7 @@ def _write_articles(
     timezone: str,
     *,
     absent: bool = False,
+    phases: Phases | None = None,
 ) -> tuple[list[Article], list[Reject]]:
     """Upsert ``batch``; return the articles now stored, and a reject for each one that is not.
 
@@ -266,22 +320,28 @@ def _write_articles(
     """
     if not batch:
         return [], []
-    previous = _previous_texts(conn, batch)
+    phases = Phases() if phases is None else phases
+    with phases.phase("revisions"):
+        previous = _previous_texts(conn, batch)
     attempt = conn.begin_nested()
     try:
-        stored, refused = upsert_isolated(conn, batch, ds, run_id, timezone, absent=absent)
-        damaged = _roundtrip_mismatches(conn, stored, ds, run_id)
+        with phases.phase("upsert"):
+            stored, refused = upsert_isolated(conn, batch, ds, run_id, timezone, absent=absent)
+        with phases.phase("read_back"):
+            damaged = _roundtrip_mismatches(conn, stored, ds, run_id)
     except BaseException:
         attempt.rollback()
         raise
-    if not damaged:
-        attempt.commit()
-    else:
-        attempt.rollback()
-        stored = [a for a in stored if a.article_id not in damaged]
-        if stored:
-            write_articles(conn, [article_row(a, timezone) for a in stored])
-    _record_revisions(conn, stored, previous, ds, run_id)
+    with phases.phase("upsert"):
+        if not damaged:
+            attempt.commit()
+        else:
+            attempt.rollback()
+            stored = [a for a in stored if a.article_id not in damaged]
+            if stored:
+                write_articles(conn, [article_row(a, timezone) for a in stored])
+    with phases.phase("revisions"):
+        _record_revisions(conn, stored, previous, ds, run_id)
     return stored, [*refused, *damaged.values()]
 
 
