@@ -105,6 +105,7 @@ def run_stage(name: str, sources_file: Path, root: Path, warehouse: str | None) 
     """One stage over every source of the day, timed around the stage calls only (imports and
     interpreter start are in ``process_seconds``, measured by the parent)."""
     from article_etl.config import load_settings
+    from article_etl.extract.budget import stop_parked_worker
     from article_etl.stages import clean, discover, fetch, load, validate
 
     settings = load_settings(sources_file)
@@ -120,6 +121,9 @@ def run_stage(name: str, sources_file: Path, root: Path, warehouse: str | None) 
             summaries[src.id] = load.run(settings, src.id, day, warehouse, root)
         else:
             summaries[src.id] = module.run(settings, src.id, day, root)  # type: ignore[attr-defined]
+    # The clean stage's extraction worker outlives each source's run (parked for the next one):
+    # stopping it is the stage's cost, and its CPU time counts once it has been waited for.
+    stop_parked_worker()
     seconds = time.perf_counter() - start
     cpu_seconds = time.process_time() - cpu
     children_cpu = _children_cpu() - children
