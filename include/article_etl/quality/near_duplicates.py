@@ -14,7 +14,7 @@ import unicodedata
 from functools import partial
 from operator import methodcaller
 
-from article_etl.clean.text import CJK_CHAR, is_cjk
+from article_etl.clean.text import cjk_chars
 from article_etl.identity import BITS, distance
 
 __all__ = ["distance", "simhash"]
@@ -30,8 +30,9 @@ def _shingles(text: str) -> list[str]:
     """Overlapping three-character (CJK) or three-word shingles; one shingle of all there is
     when the text has fewer than three."""
     folded = unicodedata.normalize("NFKC", text).lower()
-    if is_cjk(folded):
-        cjk = "".join(CJK_CHAR.findall(folded))  # one character per match
+    chars, mostly_cjk = cjk_chars(folded)
+    if mostly_cjk:
+        cjk = "".join(chars)  # one character per match
         if len(cjk) < 3:
             return [cjk]
         return [cjk[i : i + 3] for i in range(len(cjk) - 2)]
