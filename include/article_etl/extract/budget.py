@@ -24,6 +24,14 @@ lazily starts a fresh worker for the next page. The caller turns ``ExtractTimeou
 - A worker whose parent dies exits too: at once when idle (its socket closes), within a second
   when busy (it watches its parent process id).
 - One ``ExtractionWorker`` serves one thread at a time; give each thread its own.
+- ``extract_each`` pipelines a batch: page k+1 goes to the worker as soon as page k's answer is
+  in, before the caller gets page k, so the caller's own work on page k (the clean stage's
+  repairs, hashes and JSON) overlaps the extraction of page k+1. The worker never holds more
+  than one page, so the budget and a timeout or crash still concern exactly that page.
+- Leaving the ``with`` block parks an idle worker for the next ``ExtractionWorker`` of the same
+  process (the next source of an in-process run), saving a start-up each; a parked worker is
+  stopped at interpreter exit (``stop_parked_worker``) and, like any worker, exits when its
+  parent dies. A process forked from this one never uses its parent's parked worker.
 
 Measured with ``make bench`` (``bench/run.py``, row ``extraction_worker``) on the project's
 machine kind, 2 cores, Python 3.11 (figures in BENCHMARKS.md):
