@@ -84,7 +84,7 @@ def test_a_tiny_day_gives_every_row(tmp_path: Path) -> None:
         assert name in section
     # --profile re-runs clean in the kept day under pyinstrument, its extraction workers included.
     assert day.main(["--profile", "clean", "--keep", str(kept)]) == 0
-    assert "build_article" in (kept / "profile-clean.txt").read_text(encoding="utf-8")
+    assert "article_etl/stages/clean.py" in (kept / "profile-clean.txt").read_text(encoding="utf-8")
     assert "extract_article" in (kept / "profile-clean-worker.txt").read_text(encoding="utf-8")
     assert (kept / "profile-clean-worker.html").stat().st_size > 0
 
