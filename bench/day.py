@@ -105,6 +105,7 @@ def run_stage(name: str, sources_file: Path, root: Path, warehouse: str | None) 
     """One stage over every source of the day, timed around the stage calls only (imports and
     interpreter start are in ``process_seconds``, measured by the parent)."""
     from article_etl.config import load_settings
+    from article_etl.extract.budget import stop_parked_worker
     from article_etl.stages import clean, discover, fetch, load, validate
 
     settings = load_settings(sources_file)
@@ -112,6 +113,7 @@ def run_stage(name: str, sources_file: Path, root: Path, warehouse: str | None) 
     day = _day()
     summaries = {}
     cpu = time.process_time()  # all threads of this process: the work, whatever the machine's load
+    children = _children_cpu()
     start = time.perf_counter()
     for src in settings.sources:
         if module is load:
@@ -119,8 +121,12 @@ def run_stage(name: str, sources_file: Path, root: Path, warehouse: str | None) 
             summaries[src.id] = load.run(settings, src.id, day, warehouse, root)
         else:
             summaries[src.id] = module.run(settings, src.id, day, root)  # type: ignore[attr-defined]
+    # The clean stage's extraction worker outlives each source's run (parked for the next one):
+    # stopping it is the stage's cost, and its CPU time counts once it has been waited for.
+    stop_parked_worker()
     seconds = time.perf_counter() - start
     cpu_seconds = time.process_time() - cpu
+    children_cpu = _children_cpu() - children
     # The load's own account of its time, one manifest per source (read after the clock stopped).
     manifests = (
         [_published("load", src.id, root).manifest for src in settings.sources] if module is load else []
@@ -133,6 +139,8 @@ def run_stage(name: str, sources_file: Path, root: Path, warehouse: str | None) 
     row: dict[str, Any] = {
         "seconds": round(seconds, 3),
         "cpu_seconds": round(cpu_seconds, 3),
+        # Processes the stage started and waited for (the clean stage's extraction workers).
+        "children_cpu_seconds": round(children_cpu, 3),
         "counts": counts,
     }
     if manifests:
@@ -160,6 +168,12 @@ def load_phases(manifests: list[Any]) -> dict[str, Any]:
         "articles_in": sum(m.counts.get("in", 0) for m in manifests),
         "manifest_seconds": round(sum(m.seconds for m in manifests), 3),
     }
+
+
+def _children_cpu() -> float:
+    """CPU seconds (user + system) of the child processes that ended and were waited for so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _pages(root: Path, sources: list[str]) -> Iterator[Any]:
@@ -248,16 +262,23 @@ def _extraction(name: str, root: Path, ids: list[str]) -> dict[str, Any]:
             return extract_plain_text(HTMLTree.parse(html), main_content=True)
 
     done = 0
-    seconds = 0.0
+    seconds = cpu_seconds = 0.0
     for i, page in enumerate(_pages(root, ids)):
         if i % step or not page.html:
             continue
+        cpu = time.process_time()
         start = time.perf_counter()
         with contextlib.suppress(Exception):  # a third-party crash on one page must not end the run
             work(page.html, page.url)
         seconds += time.perf_counter() - start
+        cpu_seconds += time.process_time() - cpu
         done += 1
-    return {"seconds": round(seconds, 3), "items": done, "every_kth_page": step}
+    return {
+        "seconds": round(seconds, 3),
+        "cpu_seconds": round(cpu_seconds, 3),
+        "items": done,
+        "every_kth_page": step,
+    }
 
 
 def _gx_noop(root: Path, ids: list[str]) -> dict[str, Any]:
@@ -327,20 +348,42 @@ def child_main(argv: list[str]) -> None:
     logging.basicConfig(level=logging.WARNING)
     run = run_stage if kind == "stage" else run_reference
     profile_to = os.environ.get("BENCH_PROFILE_TO")
-    if profile_to:  # --profile: the same run under cProfile, its top functions written beside
-        import cProfile
-        import io
-        import pstats
-
-        profiler = cProfile.Profile()
-        result = profiler.runcall(run, name, sources_file, root, warehouse)
-        text = io.StringIO()
-        pstats.Stats(profiler, stream=text).sort_stats("tottime").print_stats(15)
-        Path(profile_to).write_text(text.getvalue(), encoding="utf-8")
+    if profile_to:  # --profile: the same run under pyinstrument, its profiles written beside
+        result = _profiled(run, (name, sources_file, root, warehouse), Path(profile_to))
     else:
         result = run(name, sources_file, root, warehouse)
     result.update(_peak_mb())
     print("BENCH-RESULT " + json.dumps(result), flush=True)
+
+
+def _profiled(run: Any, args: tuple[Any, ...], out: Path) -> dict[str, Any]:
+    """``run(*args)`` under pyinstrument (a sampling profiler, wall clock, 1 ms): the call tree as
+    text in ``out`` and as HTML beside it. The clean stage's extraction workers are separate
+    processes: each runs under its own profiler (``bench.profile_worker``) and their sessions,
+    merged, go to ``<out stem>-worker.txt`` and ``.html``."""
+    from pyinstrument import Profiler
+    from pyinstrument.renderers import ConsoleRenderer, HTMLRenderer
+
+    from bench.profile_worker import combined, profiling_workers
+
+    prefix = out.with_name(f"{out.stem}-worker")
+    for old in out.parent.glob(f"{prefix.name}-*.pyisession"):
+        old.unlink()
+    profiler = Profiler(interval=0.001)
+    with profiling_workers(prefix):
+        profiler.start()
+        try:
+            result: dict[str, Any] = run(*args)
+        finally:
+            profiler.stop()
+    sessions = [("", profiler.last_session), ("-worker", combined(prefix))]
+    for suffix, session in sessions:
+        if session is None:
+            continue
+        text = ConsoleRenderer(unicode=True, color=False, show_all=False, short_mode=False).render(session)
+        out.with_name(f"{out.stem}{suffix}.txt").write_text(text, encoding="utf-8")
+        out.with_name(f"{out.stem}{suffix}.html").write_text(HTMLRenderer().render(session), encoding="utf-8")
+    return result
 
 
 # ------------------------------------------------------------------ parent side
@@ -888,8 +931,10 @@ def plot(results_dir: Path = RESULTS_DIR, out: Path = PLOT) -> Path | None:
 
 
 def profile_stage(stage: str, work: Path | None, n: int, seed: int) -> int:
-    """Run one stage (or reference) again in an earlier run's kept folder, under cProfile: the
-    profile behind a missed target. Stages from clean on read only the kept landing zone."""
+    """Run one stage (or reference) again in an earlier run's kept folder, under pyinstrument:
+    the profile behind a missed target (``DIR/profile-STAGE.txt`` and ``.html``; for clean also
+    ``profile-clean-worker.*``, its extraction workers). Stages from clean on read only the kept
+    landing zone."""
     if work is None or not (work / "sources.yaml").exists():
         raise SystemExit(
             f"--profile needs --keep DIR of an earlier `bench.day N --keep DIR` run (got {work})"
@@ -909,6 +954,10 @@ def profile_stage(stage: str, work: Path | None, n: int, seed: int) -> int:
         row = _child(kind, stage, work / "sources.yaml", work / "home", warehouse, work / "profile.log")
     print(json.dumps(row))
     print(out.read_text(encoding="utf-8") if out.exists() else f"no profile: see {work / 'profile.log'}")
+    worker = out.with_name(f"{out.stem}-worker.txt")
+    if worker.exists():
+        print(f"=== the extraction workers of this run (merged; also {worker.with_suffix('.html')})")
+        print(worker.read_text(encoding="utf-8"))
     return 0 if "error" not in row else 1
 
 
@@ -938,7 +987,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--profile",
         metavar="STAGE",
-        help="with --keep DIR of an earlier run: run STAGE again there under cProfile, print its top functions",
+        help="with --keep DIR of an earlier run: run STAGE again there under pyinstrument, print its call tree",
     )
     parser.add_argument("--out", type=Path, help="the JSON file (default bench/results/bench-N.json)")
     parser.add_argument(

@@ -143,10 +143,11 @@ def extraction_worker_figures(rounds: int = 15) -> dict[str, object]:
     """ExtractionWorker (the per-page time budget): start-up of a worker (spawn, imports, warm-up),
     and the round trip's cost per page on a typical ~80 KB page: wall time of ``extract`` minus
     the extraction time the worker itself measured."""
-    from article_etl.extract.budget import ExtractionWorker
+    from article_etl.extract.budget import ExtractionWorker, stop_parked_worker
 
     starts = []
     for _ in range(3):
+        stop_parked_worker()  # a fresh start-up each round, not the worker the last round parked
         start = time.perf_counter()
         with ExtractionWorker(60) as worker:
             worker.extract("<p>x</p>", "https://example.com/", selectors=None, timezone="UTC", lang_hint=None)

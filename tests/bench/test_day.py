@@ -48,8 +48,8 @@ def test_listing_lists_every_page_of_the_day_once() -> None:
 
 
 def test_a_tiny_day_gives_every_row(tmp_path: Path) -> None:
-    out = tmp_path / "bench.json"
-    code = day.main(["30", "--quick", "--jobs", "3", "--out", str(out), "--no-docs"])
+    out, kept = tmp_path / "bench.json", tmp_path / "day"
+    code = day.main(["30", "--quick", "--jobs", "3", "--out", str(out), "--no-docs", "--keep", str(kept)])
     result = json.loads(out.read_text(encoding="utf-8"))
     assert code == 0, {
         k: v for part in ("stages", "references") for k, v in result[part].items() if "error" in v
@@ -63,6 +63,8 @@ def test_a_tiny_day_gives_every_row(tmp_path: Path) -> None:
         assert row["seconds"] > 0, name
         assert row["cpu_seconds"] > 0, name
         assert row["peak_rss_mb"] > 0, name
+    # The clean stage's CPU counts its extraction worker's too (a separate process).
+    assert result["stages"]["clean"]["children_cpu_seconds"] > 0
     for name in day.REFERENCES:
         row = result["references"][name]
         if name == "copy_postgresql" and not has_pg:
@@ -80,6 +82,11 @@ def test_a_tiny_day_gives_every_row(tmp_path: Path) -> None:
     section = day.table(result)
     for name in (*day.STAGES, "DAG file parse", "Targets"):
         assert name in section
+    # --profile re-runs clean in the kept day under pyinstrument, its extraction workers included.
+    assert day.main(["--profile", "clean", "--keep", str(kept)]) == 0
+    assert "article_etl/stages/clean.py" in (kept / "profile-clean.txt").read_text(encoding="utf-8")
+    assert "extract_article" in (kept / "profile-clean-worker.txt").read_text(encoding="utf-8")
+    assert (kept / "profile-clean-worker.html").stat().st_size > 0
 
 
 def test_the_scaling_table_sets_cpu_time_beside_wall_time() -> None:

@@ -149,6 +149,78 @@ def test_without_a_worker_extraction_runs_in_process_and_warns_once(
     assert "PermissionError: sandbox: no new processes" in warnings[0].getMessage()
 
 
+def _request(html: str) -> budget.Request:
+    return (html, URL, None, TZ, None, None)
+
+
+def test_extract_each_keeps_the_order_and_an_overrun_is_that_pages_outcome_alone() -> None:
+    slow = page(20_000)  # ~2.6 s of work against a 1 s budget (a 3-paragraph page takes milliseconds)
+    bad = Selectors.model_construct(body="div[[[")  # the extractor raises on it
+    pages = [
+        ("a", page(3), None),
+        ("slow", slow, None),
+        ("b", page(4), None),
+        ("bad", page(3), bad),
+        ("c", page(5), None),
+    ]
+    with ExtractionWorker(1.0) as w:
+        seen = []
+        for (name, html, _selectors), outcome in w.extract_each(
+            pages, lambda p: (p[1], URL, p[2], TZ, None, None)
+        ):
+            seen.append(name)
+            if name in ("a", "b"):
+                # Pipelined: the next page is with the worker while the caller works on this one.
+                assert w.busy
+            if name == "slow":
+                assert isinstance(outcome, ExtractTimeout)
+            elif name == "bad":
+                assert isinstance(outcome, ExtractFailed)
+                assert not isinstance(outcome, ExtractCrashed)
+                assert str(outcome).startswith("ValueError: CSS selector")
+            else:
+                assert outcome == extract_article(html, URL, timezone=TZ), name
+        assert not w.busy
+    assert seen == ["a", "slow", "b", "bad", "c"]
+
+
+def test_extract_each_of_nothing_starts_no_worker() -> None:
+    with ExtractionWorker(DEFAULT_BUDGET) as w:
+        assert list(w.extract_each([], _request)) == []
+        assert w.pid is None
+
+
+def test_a_released_idle_worker_serves_the_next_extraction_worker_of_the_process() -> None:
+    budget.stop_parked_worker()
+    with ExtractionWorker(DEFAULT_BUDGET) as first:
+        extract(first, page(3))
+        pid = first.pid
+    assert pid is not None
+    assert not _gone(pid)  # parked, not stopped
+    with ExtractionWorker(DEFAULT_BUDGET) as second:
+        assert extract(second, page(3)) == extract_article(page(3), URL, timezone=TZ)
+        assert second.pid == pid  # no second start-up
+    budget.stop_parked_worker()
+    assert _gone(pid)
+
+
+def test_a_worker_released_while_it_holds_a_page_is_killed_not_parked() -> None:
+    budget.stop_parked_worker()
+    with ExtractionWorker(DEFAULT_BUDGET) as w:
+        outcomes = w.extract_each([page(3), page(5000, ending="，") * 3], _request)
+        next(outcomes)  # the slow page is now with the worker
+        assert w.busy
+        pid = w.pid
+    assert pid is not None
+    deadline = time.monotonic() + SLACK_SECONDS
+    while not _gone(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _gone(pid)
+    with ExtractionWorker(DEFAULT_BUDGET) as again:
+        extract(again, page(3))
+        assert again.pid != pid
+
+
 def test_budget_must_be_positive() -> None:
     with pytest.raises(ValueError, match="positive"):
         ExtractionWorker(0)

@@ -109,14 +109,23 @@ def test_the_simhash_index_finds_exactly_what_a_pairwise_scan_finds() -> None:
 
 
 def _simhash_by_the_definition(text: str) -> str:
-    """SimHash written out bit by bit, as it was before the votes were counted with numpy: the
-    stored fingerprints of earlier days must not change."""
+    """SimHash written out bit by bit, shingles and all, as it was before the votes were counted
+    with numpy and the shingles hashed in C: the stored fingerprints of earlier days must not change."""
     import hashlib
+    import re
+    import unicodedata
 
-    from article_etl.quality.near_duplicates import _shingles
+    from article_etl.clean.text import CJK_CHAR, is_cjk
 
+    folded = unicodedata.normalize("NFKC", text).lower()
+    if is_cjk(folded):
+        cjk = CJK_CHAR.findall(folded)
+        shingles = ["".join(cjk[i : i + 3]) for i in range(max(1, len(cjk) - 2))]
+    else:
+        words = re.findall(r"\w+", folded)
+        shingles = [" ".join(words[i : i + 3]) for i in range(max(1, len(words) - 2))]
     weights = [0] * 64
-    for shingle in _shingles(text):
+    for shingle in shingles:
         value = int.from_bytes(hashlib.blake2b(shingle.encode("utf-8"), digest_size=8).digest(), "big")
         for bit in range(64):
             weights[bit] += 1 if value >> bit & 1 else -1
@@ -132,5 +141,9 @@ def test_the_fast_simhash_gives_the_fingerprints_already_stored() -> None:
         "Die Stadt teilte mit, dass die Brücke im März wieder öffnet. " * 30,
         "Мэрия сообщила, что мост откроется в марте.",
         "two words",
+        "三个字",
+        "两字",
+        "one two three",
+        "长江大桥\U00020000今日通车",  # a character outside CJK_CHAR's ranges is left out
     ]
     assert [simhash(t) for t in texts] == [_simhash_by_the_definition(t) for t in texts]

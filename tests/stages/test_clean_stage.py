@@ -98,10 +98,20 @@ def test_unstorable_characters_from_jsonld_are_removed_and_recorded(tmp_path: Pa
 def test_a_page_over_the_time_budget_is_its_own_reject_and_the_rest_go_on(tmp_path: Path) -> None:
     settings = SETTINGS.model_copy(deep=True)
     settings.checks.extract_budget_seconds = 0.05
-    _publish_pages(tmp_path, {"huge": _html("Huge page", paragraphs=20_000), "ok": _html("Fares frozen")})
+    # Pipelined extraction: "huge" is with the worker while "before" is built, "after" while the
+    # timeout is recorded; each page still gets its own outcome.
+    _publish_pages(
+        tmp_path,
+        {
+            "before": _html("Bridge reopens"),
+            "huge": _html("Huge page", paragraphs=20_000),
+            "after": _html("Fares frozen"),
+        },
+    )
     clean.run(settings, "s", DAY, tmp_path)
     arts, rejs = _outputs(tmp_path)
-    assert set(arts) == {"ok"}, rejs
+    assert set(arts) == {"before", "after"}, rejs
+    assert set(rejs) == {"huge"}
     assert rejs["huge"].reason == codes.EXTRACT_TIMEOUT
     assert rejs["huge"].evidence == codes.EVIDENCE_NONE  # our budget says nothing about the article
     assert "extract_budget_seconds" in rejs["huge"].detail

@@ -17,6 +17,8 @@ _INVISIBLE = re.compile("[\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad]")
 # Every horizontal space variant (incl. U+3000 ideographic space and NBSP) becomes one space.
 _SPACES = re.compile("[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 CJK_CHAR = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# Above this share of ideographs among non-space characters a text is CJK (``is_cjk``).
+_CJK_SHARE = 0.3
 
 # A paragraph ending in one of these is complete; otherwise print layout may have cut it.
 TERMINAL_PUNCT = frozenset("。！？!?…”」』\"'.")
@@ -82,7 +84,14 @@ def cjk_ratio(text: str) -> float:
 
 def is_cjk(text: str) -> bool:
     """True when the text is mostly Chinese/Japanese ideographs (the zh rules apply)."""
-    return cjk_ratio(text) >= 0.3
+    return cjk_ratio(text) >= _CJK_SHARE
+
+
+def cjk_chars(text: str) -> tuple[list[str], bool]:
+    """The ideographs of ``text`` in order, and ``is_cjk(text)``, from one scan of the text
+    (SimHash shingles the ideographs of a CJK text, and would otherwise find them twice)."""
+    chars = CJK_CHAR.findall(text)
+    return chars, _ratio(len(chars), sum(map(len, text.split()))) >= _CJK_SHARE
 
 
 class _Paragraph:
@@ -114,7 +123,7 @@ class _Paragraph:
 
     @property
     def is_cjk(self) -> bool:
-        return _ratio(self.cjk, self.non_space) >= 0.3
+        return _ratio(self.cjk, self.non_space) >= _CJK_SHARE
 
     def add(self, sep: str, text: str) -> None:
         self.parts += [sep, text]

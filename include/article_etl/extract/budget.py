@@ -24,6 +24,14 @@ lazily starts a fresh worker for the next page. The caller turns ``ExtractTimeou
 - A worker whose parent dies exits too: at once when idle (its socket closes), within a second
   when busy (it watches its parent process id).
 - One ``ExtractionWorker`` serves one thread at a time; give each thread its own.
+- ``extract_each`` pipelines a batch: page k+1 goes to the worker as soon as page k's answer is
+  in, before the caller gets page k, so the caller's own work on page k (the clean stage's
+  repairs, hashes and JSON) overlaps the extraction of page k+1. The worker never holds more
+  than one page, so the budget and a timeout or crash still concern exactly that page.
+- Leaving the ``with`` block parks an idle worker for the next ``ExtractionWorker`` of the same
+  process (the next source of an in-process run), saving a start-up each; a parked worker is
+  stopped at interpreter exit (``stop_parked_worker``) and, like any worker, exits when its
+  parent dies. A process forked from this one never uses its parent's parked worker.
 
 Measured with ``make bench`` (``bench/run.py``, row ``extraction_worker``) on the project's
 machine kind, 2 cores, Python 3.11 (figures in BENCHMARKS.md):
@@ -38,6 +46,7 @@ machine kind, 2 cores, Python 3.11 (figures in BENCHMARKS.md):
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import logging
 import multiprocessing
@@ -47,14 +56,22 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterable, Iterator
 from multiprocessing.connection import Connection
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 from article_etl.config import Selectors
 from article_etl.extract import ExtractedArticle, extract_article
 
-__all__ = ["ExtractCrashed", "ExtractFailed", "ExtractTimeout", "ExtractionWorker"]
+__all__ = [
+    "ExtractCrashed",
+    "ExtractFailed",
+    "ExtractTimeout",
+    "ExtractionWorker",
+    "Request",
+    "stop_parked_worker",
+]
 
 log = logging.getLogger(__name__)
 
@@ -70,8 +87,15 @@ _WARM_UP_PAGE = (
 # The worker's entry point: ``python -c _WORKER_CODE <fd> <parent pid>``.
 _WORKER_CODE = "import sys; from article_etl.extract.budget import _worker_main; _worker_main(sys.argv[1:])"
 _warned_in_process = False
+# A worker whose ``ExtractionWorker`` was closed while it was idle and healthy waits here for the
+# next ``ExtractionWorker`` of the same process (the next source of an in-process run), which
+# then skips a start-up: (the process id that parked it, the worker, the parent's end).
+_parked: tuple[int, subprocess.Popen[bytes], Connection] | None = None
+_parked_lock = threading.Lock()
 
+# One page's arguments for ``extract_article``: (html, url, selectors, timezone, lang_hint, listed_title).
 Request = tuple[str, str, Selectors | None, str, str | None, str | None]
+T = TypeVar("T")
 
 
 class ExtractTimeout(Exception):
@@ -151,8 +175,9 @@ def _describe_exit(process: subprocess.Popen[bytes]) -> str:
 class ExtractionWorker:
     """Extracts pages in a worker process, each within ``budget_seconds`` of wall-clock time.
 
-    A context manager: leaving the ``with`` block stops the worker. The worker is started on the
-    first page, not here, so constructing one is free.
+    A context manager: leaving the ``with`` block releases the worker. The worker is started on
+    the first page, not here, so constructing one is free. A worker that is idle and healthy when
+    released is parked for the next ``ExtractionWorker`` of this process (see ``close``).
     """
 
     def __init__(self, budget_seconds: float) -> None:
@@ -163,6 +188,8 @@ class ExtractionWorker:
         self._process: subprocess.Popen[bytes] | None = None
         self._conn: Connection | None = None
         self._in_process = False
+        # When the page the worker holds now was handed to it (None: it holds none).
+        self._sent_at: float | None = None
         # Seconds the last page's extraction itself took (in the worker, or here when in-process);
         # None when it did not finish. The rest of a call's wall time is the worker round trip.
         self.last_extraction_seconds: float | None = None
@@ -181,23 +208,34 @@ class ExtractionWorker:
         return self._in_process
 
     @property
+    def busy(self) -> bool:
+        """True while the worker holds a page whose answer has not been taken yet (in
+        ``extract_each``, the page after the one the caller is working on)."""
+        return self._sent_at is not None
+
+    @property
     def pid(self) -> int | None:
         """The running worker's process id (None before the first page and after a kill)."""
         return None if self._process is None else self._process.pid
 
     def close(self) -> None:
-        """Stop the worker (asking first, then SIGTERM/SIGKILL); the next page starts a new one."""
+        """Release the worker: the next page starts (or takes) another.
+
+        An idle worker is parked for the next ``ExtractionWorker`` of this process, so an
+        in-process run of several sources (``article-etl run``, ``make bench``) pays one worker
+        start-up (~1 s of CPU: imports and the warm-up page) rather than one per source. A worker
+        that still holds a page (the caller stopped mid-batch) is killed; when a worker is already
+        parked, this one is stopped (asked first, then SIGTERM/SIGKILL). The parked worker is
+        stopped at interpreter exit, and exits by itself when this process dies (its socket closes).
+        """
+        if self.busy:
+            self._discard()
+            return
         process, conn = self._process, self._conn
         self._process = self._conn = None
-        if conn is not None:
-            with contextlib.suppress(OSError):
-                conn.send(None)
-        if process is not None:
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                process.wait(_TERMINATE_GRACE_SECONDS)
-            _stop(process)
-        if conn is not None:
-            conn.close()
+        if process is not None and conn is not None and _park(process, conn):
+            return
+        _shut_down(process, conn)
 
     def extract(
         self,
@@ -214,28 +252,85 @@ class ExtractionWorker:
         Raises ``ExtractTimeout`` past the budget, ``ExtractFailed`` when the extractor raises,
         ``ExtractCrashed`` when the worker dies. After any of them the next call works as usual.
         """
-        request: Request = (html, url, selectors, timezone, lang_hint, listed_title)
         self.last_extraction_seconds = None
-        conn = self._ready_worker()
-        if conn is None:
-            return self._extract_here(request)
+        outcome = self._hand_over((html, url, selectors, timezone, lang_hint, listed_title))
+        if outcome is None:
+            outcome = self._take_reply()
+        if isinstance(outcome, BaseException):
+            raise outcome
+        return outcome
+
+    def extract_each(
+        self, items: Iterable[T], request: Callable[[T], Request]
+    ) -> Iterator[tuple[T, ExtractedArticle | Exception]]:
+        """Each item with its outcome, in the order given: the extracted article, or the exception
+        ``extract`` would have raised for it (``ExtractTimeout``, ``ExtractFailed``, …), which the
+        caller turns into that item's reject. ``request(item)`` gives the page's arguments.
+
+        Pipelined: as soon as an item's answer is in, the next item goes to the worker, *before*
+        this item is yielded, so the worker extracts item k+1 while the caller works on item k
+        (on two cores the caller's own work per page then costs no wall time while it is shorter
+        than the extraction), and the next item is read from ``items`` while the worker extracts.
+        The worker still holds at most one page at a time, so its budget counts from the moment
+        that page was handed over, exactly as in ``extract``, and a timeout or crash concerns
+        that page alone.
+        """
+        pending = iter(items)
         try:
-            conn.send(request)
-        except OSError:
-            # The worker died while idle (e.g. killed for memory between pages): this page has
-            # not been looked at yet, so a fresh worker gets it.
-            self._discard()
+            current = next(pending)
+        except StopIteration:
+            return
+        handed = self._hand_over(request(current))
+        while True:
+            try:
+                following, more = next(pending), True  # read while the worker extracts ``current``
+            except StopIteration:
+                more = False
+            outcome = handed if handed is not None else self._take_reply()
+            handed = self._hand_over(request(following)) if more else None
+            yield current, outcome
+            if not more:
+                return
+            current = following
+
+    def _hand_over(self, request: Request) -> ExtractedArticle | Exception | None:
+        """Give the page to the worker (None: its answer is to be taken with ``_take_reply``), or
+        the page's outcome when it cannot go there (extracted here without a worker, or the
+        exception ``extract`` raises for it)."""
+        try:
             conn = self._ready_worker()
             if conn is None:
                 return self._extract_here(request)
             try:
                 conn.send(request)
-            except OSError as exc:
+            except OSError:
+                # The worker died while idle (e.g. killed for memory between pages): this page
+                # has not been looked at yet, so a fresh worker gets it.
                 self._discard()
-                raise ExtractCrashed(f"could not hand the page to a fresh extraction worker ({exc})") from exc
-        if not conn.poll(self.budget_seconds):
+                conn = self._ready_worker()
+                if conn is None:
+                    return self._extract_here(request)
+                try:
+                    conn.send(request)
+                except OSError as exc:
+                    self._discard()
+                    raise ExtractCrashed(
+                        f"could not hand the page to a fresh extraction worker ({exc})"
+                    ) from exc
+        except Exception as exc:  # a page that cannot be sent (or run here) is that page's failure
+            return exc
+        self._sent_at = time.monotonic()
+        return None
+
+    def _take_reply(self) -> ExtractedArticle | Exception:
+        """The outcome of the page the worker holds, waiting until its budget is spent."""
+        conn, sent_at = self._conn, self._sent_at
+        assert conn is not None, "_take_reply without a worker"
+        assert sent_at is not None, "_take_reply without a page handed over"
+        self.last_extraction_seconds = None
+        if not conn.poll(max(0.0, sent_at + self.budget_seconds - time.monotonic())):
             self._discard()
-            raise ExtractTimeout(
+            return ExtractTimeout(
                 f"extraction took longer than checks.extract_budget_seconds={self.budget_seconds:g} s; "
                 "the worker was stopped and a fresh one takes the next page"
             )
@@ -247,12 +342,13 @@ class ExtractionWorker:
                 self._process.wait(_TERMINATE_GRACE_SECONDS)
             how = _describe_exit(self._process)
             self._discard()
-            raise ExtractCrashed(f"the extraction worker died on this page ({how})") from None
+            return ExtractCrashed(f"the extraction worker died on this page ({how})")
+        self._sent_at = None
         if reply[0] == "ok":
             article: ExtractedArticle = reply[1]
             self.last_extraction_seconds = reply[2]
             return article
-        raise ExtractFailed(f"{reply[1]}: {reply[2]}")
+        return ExtractFailed(f"{reply[1]}: {reply[2]}")
 
     def _extract_here(self, request: Request) -> ExtractedArticle:
         html, url, selectors, timezone, lang_hint, listed_title = request
@@ -296,6 +392,7 @@ class ExtractionWorker:
         """Kill the worker without asking (it may be busy) and forget it."""
         process, conn = self._process, self._conn
         self._process = self._conn = None
+        self._sent_at = None
         if process is not None:
             _stop(process)
         if conn is not None:
@@ -303,6 +400,61 @@ class ExtractionWorker:
 
 
 def _start_worker() -> tuple[subprocess.Popen[bytes], Connection]:
+    """A ready worker and the parent's end of its socket: the parked one, else a fresh one."""
+    return _unpark() or _spawn_worker()
+
+
+def _park(process: subprocess.Popen[bytes], conn: Connection) -> bool:
+    """Keep an idle, live worker for the next ``ExtractionWorker`` of this process (False: one
+    is parked already, or this one has exited)."""
+    global _parked
+    with _parked_lock:
+        if _parked is not None or process.poll() is not None:
+            return False
+        _parked = (os.getpid(), process, conn)
+        return True
+
+
+def _unpark() -> tuple[subprocess.Popen[bytes], Connection] | None:
+    """The parked worker, taken out of the slot, when it is this process's and still alive."""
+    global _parked
+    with _parked_lock:
+        parked, _parked = _parked, None
+    if parked is None:
+        return None
+    owner, process, conn = parked
+    if owner != os.getpid():  # inherited through fork: the worker answers the parent, not us
+        return None
+    if process.poll() is not None:  # died while parked
+        conn.close()
+        return None
+    return process, conn
+
+
+def stop_parked_worker() -> None:
+    """Stop the parked worker, if any (at interpreter exit; and to measure a fresh start-up)."""
+    parked = _unpark()
+    if parked is not None:
+        _shut_down(*parked)
+
+
+atexit.register(stop_parked_worker)
+
+
+def _shut_down(process: subprocess.Popen[bytes] | None, conn: Connection | None) -> None:
+    """Ask an idle worker to exit, then SIGTERM/SIGKILL it if it does not."""
+    if conn is not None:
+        with contextlib.suppress(OSError):
+            conn.send(None)
+    if process is not None:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(_TERMINATE_GRACE_SECONDS)
+        _stop(process)
+    if conn is not None:
+        conn.close()
+
+
+def _spawn_worker() -> tuple[subprocess.Popen[bytes], Connection]:
     """A fresh worker that has imported the extractor, and the parent's end of its socket."""
     parent_end, child_end = multiprocessing.Pipe(duplex=True)  # a socket pair on POSIX
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))  # as spawn passes sys.path

@@ -7,7 +7,8 @@ expectation's name: one definition of each rule, one place that applies it.
 Each page is its own unit of failure: an extractor exception, a page over the time budget, a
 value no file or database can store, or a failed check is that page's reject with its code,
 and the rest of the batch goes on. Extraction runs in a worker process with a time budget
-(``extract.budget``), because pure-Python code cannot be interrupted otherwise.
+(``extract.budget``), because pure-Python code cannot be interrupted otherwise; it extracts the
+next page while this process builds the current page's article (``ExtractionWorker.extract_each``).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from article_etl import codes
 from article_etl.config import Selectors, Settings, Source
 from article_etl.encoding import repair_mojibake, scrub_unstorable
 from article_etl.extract import ExtractedArticle
-from article_etl.extract.budget import ExtractionWorker, ExtractTimeout
+from article_etl.extract.budget import ExtractionWorker, ExtractTimeout, Request
 from article_etl.identity import article_id, canonical_url, content_hash
 from article_etl.quality.checks import split_duplicates
 from article_etl.quality.near_duplicates import distance, simhash
@@ -52,17 +53,34 @@ def build_article(
     """Extract and normalise one decoded page into an Article (checks are the caller's).
 
     ``extract`` is ``extract_article`` or a budgeted worker's ``extract``; both take the same
-    arguments. Repairs (mojibake undone, unstorable characters removed) are recorded on the
-    article so nobody has to guess what was changed.
+    arguments.
     """
+    html, url, selectors, timezone, lang_hint, listed_title = extract_request(source, page)
     fields = extract(
+        html, url, selectors=selectors, timezone=timezone, lang_hint=lang_hint, listed_title=listed_title
+    )
+    return article_from_fields(source, page, ds, fields, secret_params)
+
+
+def extract_request(source: Source, page: Page, selectors: Selectors | None = None) -> Request:
+    """The extractor's arguments for one page of ``source`` (``selectors``: the source's, or
+    the defaults, when the caller has them already)."""
+    return (
         page.html,
         page.final_url,
-        selectors=source.selectors or Selectors(),
-        timezone=source.timezone,
-        lang_hint=source.lang,
-        listed_title=page.listed_title,
+        selectors or source.selectors or Selectors(),
+        source.timezone,
+        source.lang,
+        page.listed_title,
     )
+
+
+def article_from_fields(
+    source: Source, page: Page, ds: str, fields: ExtractedArticle, secret_params: Sequence[str] = ()
+) -> Article:
+    """Normalise one page's extracted fields into an Article. Repairs (mojibake undone,
+    unstorable characters removed) are recorded on the article so nobody has to guess what was
+    changed."""
     repairs: list[str] = []
     title, body_text = fields.title, fields.body
     if title:
@@ -133,12 +151,17 @@ def run(settings: Settings, source_id: str, day: Day, root: Path | None = None) 
         with tempfile.TemporaryFile(dir=stage.attempt.folder, prefix=".spool-") as spool:
             keys: list[_Key] = []
             seen = 0
-            for page in fetched.records(Kind.PAGES, Page):
+            selectors = source.selectors or Selectors()
+            pages = fetched.records(Kind.PAGES, Page)
+            # Pipelined: the worker extracts the next page while this loop builds this one's article.
+            for page, fields in worker.extract_each(pages, lambda p: extract_request(source, p, selectors)):
                 seen += 1
                 stage.progress(seen, len(keys))
                 raw_ref = fetched.raw_ref(page.warc_record_id)
                 try:
-                    art = build_article(source, page, day.ds, worker.extract, settings.fetch.secret_params)
+                    if isinstance(fields, Exception):
+                        raise fields
+                    art = article_from_fields(source, page, day.ds, fields, settings.fetch.secret_params)
                     line = JsonlWriter.encode(art)  # a record no file can hold fails here, not mid-write
                 except ExtractTimeout as exc:
                     stage.reject(
