@@ -848,9 +848,15 @@ def scaling_table(runs: list[dict[str, Any]]) -> str:
         "Rewritten from every `bench/results/bench-N.json` by each `make bench` run. Marginal ms/article is "
         "(seconds at the larger N − seconds at the smaller) ÷ (the difference in N): the cost of one more "
         "article once start-up (imports, the GX context, the extraction worker) is paid. CPU ms/article is "
-        "the stage process's own CPU time (all its threads; not the corpus site's, nor a worker "
-        "process's): on shared cores wall time moves with the other jobs' load, CPU time with the work "
+        "the stage process's own CPU time (all its threads) plus, where the run recorded it, the "
+        "processes it waited for (the clean stage's extraction worker; runs before `cleanfast` did not "
+        "record it, so their clean CPU leaves extraction out); never the corpus site's: on shared cores wall time moves with the other jobs' load, CPU time with the work "
         "(a wall time that grows with N while CPU stays flat is the machine, not the stage).",
+        "",
+        "Runs in this table (each N is its latest `make bench` run; they may differ in commit and in "
+        "the machine's load, so compare a stage across N with these in mind): "
+        + "; ".join(_run_note(r) for r in runs)
+        + ".",
         "",
         f"| stage | {head} | marginal ms/article | {cpu_head} | {rss} |",
         "| --- |" + " ---: |" * (3 * len(sizes) + 1),
@@ -863,7 +869,9 @@ def scaling_table(runs: list[dict[str, Any]]) -> str:
         )
         mem = " | ".join(f"{row['peak_rss_mb']:,.0f}" if "seconds" in row else "—" for row in rows)
         cpu = " | ".join(
-            f"{row['cpu_seconds'] * 1000 / r['n']:.1f}" if "cpu_seconds" in row else "—"
+            f"{(row['cpu_seconds'] + row.get('children_cpu_seconds', 0.0)) * 1000 / r['n']:.1f}"
+            if "cpu_seconds" in row
+            else "—"
             for r, row in zip(runs, rows, strict=True)
         )
         measured = [(r["n"], row["seconds"]) for r, row in zip(runs, rows, strict=True) if "seconds" in row]
@@ -874,6 +882,12 @@ def scaling_table(runs: list[dict[str, Any]]) -> str:
         lines.append(f"| {stage} | {per} | {marginal} | {cpu} | {mem} |")
     lines += ["", "![time per article and peak RSS per stage against N](docs/bench-scaling.png)"]
     return "\n".join(lines)
+
+
+def _run_note(run: dict[str, Any]) -> str:
+    """Which run an N's column comes from: its commit, start and the load average at the start."""
+    load = run.get("load_average_at_start") or ["?"]
+    return f"{run['n']:,} at `{run.get('commit', '?')}`, {run.get('started', '?')[:16]}, load {load[0]}"
 
 
 def write_scaling(path: Path = BENCHMARKS) -> None:
