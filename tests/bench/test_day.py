@@ -107,6 +107,32 @@ def test_the_scaling_table_sets_cpu_time_beside_wall_time() -> None:
     ]
 
 
+def test_the_scaling_table_names_each_run_and_counts_the_extraction_worker() -> None:
+    """Columns of different commits or loads say so, and the clean stage's CPU includes the
+    extraction worker it waited for (where the run recorded it)."""
+    old = {
+        "n": 1000,
+        "commit": "aaaaaaa",
+        "started": "2026-12-05T21:00:00+00:00",
+        "load_average_at_start": [5.3],
+    }
+    new = {
+        "n": 10000,
+        "commit": "bbbbbbb",
+        "started": "2026-12-06T01:00:00+00:00",
+        "load_average_at_start": [0.1],
+    }
+    old["stages"] = {"clean": {"seconds": 20.0, "cpu_seconds": 10.0, "peak_rss_mb": 90.0}}
+    new["stages"] = {
+        "clean": {"seconds": 50.0, "cpu_seconds": 30.0, "children_cpu_seconds": 20.0, "peak_rss_mb": 90.0}
+    }
+    table = day.scaling_table([old, new])
+    assert "1,000 at `aaaaaaa`, 2026-12-05T21:00, load 5.3; 10,000 at `bbbbbbb`" in table
+    clean_row = next(ln for ln in table.splitlines() if ln.startswith("| clean |"))
+    cells = [cell.strip() for cell in clean_row.strip("|").split("|")]
+    assert cells[4:6] == ["10.0", "5.0"]  # CPU ms/article: 10 s own; 30 s own + 20 s worker
+
+
 def test_the_airflow_target_says_why_it_was_not_measured() -> None:
     # A run with `AIRFLOW=` has no Airflow rows; one whose `local` mode failed keeps the error.
     base = {"n": 10, "stages": {"clean": {"seconds": 1.0}}, "references": {}}
