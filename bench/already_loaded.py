@@ -15,7 +15,6 @@ create databases) runs each row in a fresh database there, dropped afterwards.
 
 from __future__ import annotations
 
-import os
 import sys
 import tempfile
 import time
@@ -65,23 +64,11 @@ def _warehouse(postgres: str | None) -> Iterator[str]:
         with tempfile.TemporaryDirectory(prefix="bench-known-") as tmp:
             yield f"sqlite:///{tmp}/w.db"
         return
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
+    from bench.day import postgres_database
 
-    from article_etl.warehouse import get_engine, normalise_url
-
-    admin = create_engine(normalise_url(postgres), isolation_level="AUTOCOMMIT")
-    name = f"bench_known_{os.getpid()}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(normalise_url(postgres)).set(database=name).render_as_string(hide_password=False)
-    try:
+    with postgres_database(postgres) as url:
+        assert url is not None
         yield url
-    finally:
-        get_engine(url).dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def _best(call) -> float:  # type: ignore[no-untyped-def]

@@ -447,10 +447,11 @@ def corpus_site(n: int, seed: int) -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def postgres_database() -> Iterator[str | None]:
-    """A fresh PostgreSQL database on $ARTICLE_ETL_TEST_POSTGRES_URL's server, dropped after;
-    None when the variable is unset (the PostgreSQL rows then say "not measured")."""
-    admin_url = os.environ.get(POSTGRES_ENV)
+def postgres_database(admin_url: str | None = None) -> Iterator[str | None]:
+    """A fresh PostgreSQL database on ``admin_url``'s server (default
+    $ARTICLE_ETL_TEST_POSTGRES_URL), dropped after; None when neither is set (the PostgreSQL rows
+    then say "not measured")."""
+    admin_url = admin_url or os.environ.get(POSTGRES_ENV)
     if not admin_url:
         yield None
         return
@@ -460,7 +461,7 @@ def postgres_database() -> Iterator[str | None]:
     from article_etl.warehouse import normalise_url
 
     name = f"bench_day_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    admin = create_engine(normalise_url(admin_url), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f"CREATE DATABASE {name}"))
     try:
