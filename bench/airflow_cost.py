@@ -223,17 +223,9 @@ def measure_in_process(sources_file: Path, day: str, home: Path) -> dict[str, An
         env = dict(os.environ, ARTICLE_ETL_SOURCES=str(sources_file), ARTICLE_ETL_HOME=str(home / "data"))
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO / "include"), env.get("PYTHONPATH", "")]))
         cli = str(Path(sys.executable).with_name("article-etl"))
-        start = time.perf_counter()
-        with (home / "run.log").open("wb") as log:
-            proc = subprocess.Popen(
-                [cli, "run", "--ds", day, "--warehouse", url["wh"]],
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-            with RssSampler(root=proc.pid) as rss:
-                code = proc.wait()
-        wall = time.perf_counter() - start
+        code, wall, rss = _sampled_run(
+            [cli, "run", "--ds", day, "--warehouse", url["wh"]], env, home / "run.log"
+        )
         if code != 0:
             raise RuntimeError(f"article-etl run exited {code}: {(home / 'run.log').read_text()[-3000:]}")
         return {
@@ -244,6 +236,17 @@ def measure_in_process(sources_file: Path, day: str, home: Path) -> dict[str, An
             "cpu_seconds": rss.cpu_seconds,
             **_warehouse_counts(url["wh"]),
         }
+
+
+def _sampled_run(argv: list[str], env: dict[str, str], log_path: Path) -> tuple[int, float, RssSampler]:
+    """Run ``argv`` with its output in ``log_path``, sampling the process tree's memory and CPU:
+    its exit code, wall seconds and the sampler."""
+    start = time.perf_counter()
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT)
+        with RssSampler(root=proc.pid) as rss:
+            code = proc.wait()
+    return code, time.perf_counter() - start, rss
 
 
 def measure_airflow(sources_file: Path, day: str, home: Path, mode: str, workers: int = 1) -> dict[str, Any]:
@@ -262,17 +265,8 @@ def measure_airflow(sources_file: Path, day: str, home: Path, mode: str, workers
             env = airflow_env(home / "airflow", warehouse_url=url["wh"], **settings)
             migrate(env)
             airflow = str(Path(sys.executable).with_name("airflow"))
-            start = time.perf_counter()
-            with (home / "dags-test.log").open("wb") as log:
-                proc = subprocess.Popen(
-                    [airflow, "dags", "test", DAG_ID, (ds + timedelta(days=1)).isoformat()],
-                    env=env,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                )
-                with RssSampler(root=proc.pid) as rss:
-                    code = proc.wait()
-            outer = time.perf_counter() - start
+            argv = [airflow, "dags", "test", DAG_ID, (ds + timedelta(days=1)).isoformat()]
+            code, outer, rss = _sampled_run(argv, env, home / "dags-test.log")
             if code != 0:
                 raise RuntimeError(f"airflow dags test exited {code}: see {home / 'dags-test.log'}")
             # `dags test` gives its run the logical date as start: the process's wall time is the run's.
